@@ -1,0 +1,46 @@
+package dev.trickle.catalog;
+
+import dev.trickle.postgres.DatabaseErrors;
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * A catalog operation that failed; the message is what PostgreSQL or Trickle said, in one line,
+ * and {@link #sqlState()} the SQLSTATE when the database raised it.
+ */
+public class CatalogException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  /** undefined_table, undefined_function, invalid_schema_name. */
+  private static final Set<String> MISSING_OBJECT_STATES = Set.of("42P01", "42883", "3F000");
+
+  private final String sqlState;
+
+  public CatalogException(String message) {
+    super(message);
+    this.sqlState = null;
+  }
+
+  CatalogException(SQLException cause) {
+    super(DatabaseErrors.describe(cause), cause);
+    this.sqlState = cause.getSQLState();
+  }
+
+  /**
+   * The exception for a failed statement; a missing pgtrickle schema or function becomes a
+   * {@link CatalogNotInstalledException} that tells the user how to install it.
+   */
+  static CatalogException from(SQLException cause) {
+    String message = DatabaseErrors.describe(cause);
+    if (MISSING_OBJECT_STATES.contains(cause.getSQLState()) && message.contains("pgtrickle.")
+        && !message.startsWith("stream table")) {
+      return new CatalogNotInstalledException(
+          "the pgtrickle catalog is not installed in this database (" + message + "); run: trickle install --db URL");
+    }
+    return new CatalogException(cause);
+  }
+
+  /** The SQLSTATE of the database error behind this one, or null. */
+  public String sqlState() {
+    return sqlState;
+  }
+}

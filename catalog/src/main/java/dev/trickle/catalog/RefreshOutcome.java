@@ -1,0 +1,13 @@
+package dev.trickle.catalog;
+
+/** What happened when a refresh was attempted. */
+public sealed interface RefreshOutcome {
+  /** The refresh committed; its history row. */
+  record Completed(RefreshRecord record) implements RefreshOutcome {}
+
+  /** Another session was refreshing the same stream table; nothing was done. */
+  record Skipped() implements RefreshOutcome {}
+
+  /** The refresh failed and was rolled back; the failure is recorded in the history. */
+  record Failed(String message) implements RefreshOutcome {}
+}

@@ -1,0 +1,52 @@
+package dev.trickle.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** Runs one parameterized statement and returns its first column of the first row (or null). */
+final class Sql {
+  private Sql() {}
+
+  static Object call(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        if (parameters[i] == null) {
+          statement.setNull(i + 1, Types.VARCHAR);
+        } else {
+          statement.setObject(i + 1, parameters[i]);
+        }
+      }
+      if (!statement.execute()) {
+        return statement.getUpdateCount();
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        return rows.next() ? rows.getObject(1) : null;
+      }
+    }
+  }
+
+  /** Runs {@code work} in one transaction on a new connection; rolls back on any failure. */
+  static <T> T inTransaction(ConnectionSource connections, Work<T> work) {
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.trickle.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trickle.engine.Compilation;
+import dev.trickle.engine.InvalidQueryException;
+import dev.trickle.engine.RefreshCompiler;
+import dev.trickle.engine.UnsupportedRefreshModeException;
+import dev.trickle.protocol.RefreshMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates, alters, drops and compiles stream tables through the SQL API.
+ *
+ * <p>{@link #create} and {@link #alter} compile synchronously inside the same transaction as the
+ * change: if the definition cannot be compiled as requested, nothing is changed. Stream tables
+ * defined directly in SQL wait, INITIALIZING, for {@link #compilePending()}.
+ */
+public final class StreamTableDefinitions {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ConnectionSource connections;
+  private final RefreshCompiler compiler;
+
+  public StreamTableDefinitions(ConnectionSource connections, RefreshCompiler compiler) {
+    this.connections = connections;
+    this.compiler = compiler;
+  }
+
+  /** Creates, compiles and (if asked) populates a stream table, all in one transaction. */
+  public StreamTableInfo create(StreamTableDefinition definition) {
+    Compilation compilation = compiler.compile(definition.name(), definition.query(), definition.mode());
+    return Sql.inTransaction(connections, connection -> {
+      Sql.call(connection,
+          "SELECT pgtrickle.create_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, initialize => false)",
+          definition.name(), definition.query(), definition.schedule(), definition.mode().name());
+      StreamTableInfo created = find(connection, definition.name());
+      storeProgram(connection, created, compilation);
+      if (definition.initialize()) {
+        Sql.call(connection, "SELECT pgtrickle._refresh(?, 'INITIAL', true)", created.id().value());
+      }
+      return find(connection, definition.name());
+    });
+  }
+
+  /** Applies changes and recompiles if the definition changed; all or nothing. */
+  public StreamTableInfo alter(String name, StreamTableAlteration changes) {
+    if (changes.isEmpty()) {
+      throw new CatalogException("nothing to alter: give a new query, schedule, refresh mode or status");
+    }
+    return Sql.inTransaction(connections, connection -> {
+      Sql.call(connection,
+          "SELECT pgtrickle.alter_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, status => ?)",
+          name, changes.query().orElse(null), changes.schedule().orElse(null),
+          changes.mode().map(RefreshMode::name).orElse(null), changes.status().map(Enum::name).orElse(null));
+      StreamTableInfo altered = find(connection, name);
+      if (!altered.compiled()) {
+        storeProgram(connection, altered,
+            compiler.compile(altered.displayName(), altered.definingQuery(), altered.refreshMode()));
+      }
+      return find(connection, name);
+    });
+  }
+
+  /** Drops a stream table (and, with cascade, those reading it). */
+  public void drop(String name, boolean cascade) {
+    Sql.inTransaction(connections, connection ->
+        Sql.call(connection, "SELECT pgtrickle.drop_stream_table(?, ?)", name, cascade));
+  }
+
+  /**
+   * Compiles every stream table waiting for it (defined or changed through SQL). Each is
+   * compiled in its own transaction; one that cannot be compiled goes to ERROR with the reason.
+   */
+  public List<StreamTableInfo> compilePending() {
+    List<StreamTableInfo> compiled = new ArrayList<>();
+    for (StreamTableInfo pending : pending()) {
+      compiled.add(compile(pending));
+    }
+    return compiled;
+  }
+
+  /** Compiles one stream table's current definition and returns it as stored afterwards. */
+  public StreamTableInfo compile(StreamTableInfo table) {
+    return Sql.inTransaction(connections, connection -> {
+      try {
+        storeProgram(connection, table,
+            compiler.compile(table.displayName(), table.definingQuery(), table.refreshMode()));
+      } catch (InvalidQueryException | UnsupportedRefreshModeException e) {
+        storeFailure(connection, table, e.getMessage());
+      }
+      return find(connection, table.displayName());
+    });
+  }
+
+  private List<StreamTableInfo> pending() {
+    try (Connection connection = connections.open();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT pgtrickle._display_name(st) FROM pgtrickle.pgt_stream_tables st "
+                + "WHERE st.refresh_program IS NULL AND st.status = 'INITIALIZING' ORDER BY st.pgt_id");
+        ResultSet rows = statement.executeQuery()) {
+      List<StreamTableInfo> result = new ArrayList<>();
+      while (rows.next()) {
+        result.add(find(connection, rows.getString(1)));
+      }
+      return result;
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  private static StreamTableInfo find(Connection connection, String name) throws SQLException {
+    return StreamTableCatalog.find(connection, name);
+  }
+
+  private static void storeProgram(Connection connection, StreamTableInfo table, Compilation compilation)
+      throws SQLException {
+    Sql.call(connection,
+        "UPDATE pgtrickle.pgt_stream_tables SET effective_refresh_mode = ?, refresh_mode_reason = ?, "
+            + "refresh_program = ?::jsonb, program_version = program_version + 1, "
+            + "status = CASE WHEN status = 'SUSPENDED' THEN status ELSE 'ACTIVE' END, "
+            + "last_error_message = NULL, updated_at = now() "
+            + "WHERE pgt_id = ? AND defining_query = ? AND refresh_mode = ? AND refresh_program IS NULL",
+        compilation.effectiveMode().name(), compilation.reason(), programJson(compilation),
+        table.id().value(), table.definingQuery(), table.refreshMode().name());
+    Sql.call(connection, "SELECT pgtrickle._notify('compiled', ?)", table.id().value());
+  }
+
+  private static void storeFailure(Connection connection, StreamTableInfo table, String reason) throws SQLException {
+    Sql.call(connection,
+        "UPDATE pgtrickle.pgt_stream_tables SET status = 'ERROR', last_error_message = ?, updated_at = now() "
+            + "WHERE pgt_id = ? AND defining_query = ? AND refresh_mode = ? AND refresh_program IS NULL "
+            + "AND status <> 'SUSPENDED'",
+        reason, table.id().value(), table.definingQuery(), table.refreshMode().name());
+  }
+
+  private static String programJson(Compilation compilation) {
+    Map<String, Object> program = new LinkedHashMap<>();
+    program.put("format", compilation.program().format());
+    program.put("mode", compilation.program().mode().name());
+    try {
+      return JSON.writeValueAsString(program);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize refresh program", e);
+    }
+  }
+}

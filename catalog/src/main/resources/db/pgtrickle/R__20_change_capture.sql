@@ -1,0 +1,236 @@
+-- Change capture (CDC): one buffer per source in pgtrickle_changes, filled by statement-level
+-- AFTER triggers that read the statement's transition tables. Each buffer row carries the
+-- writing transaction's xid (as bigint, so BRIN can index it) and an operation:
+-- 'I' insert image, 'D' delete image (an UPDATE writes both), 'T' truncate marker.
+
+CREATE OR REPLACE FUNCTION pgtrickle._xid(p_xid xid8)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_xid::text::bigint
+$$;
+
+-- The change buffer of a source (base table or stream table), or NULL if it has none.
+CREATE OR REPLACE FUNCTION pgtrickle._buffer(p_source oid)
+RETURNS regclass
+LANGUAGE sql STABLE AS $$
+    SELECT to_regclass(format('pgtrickle_changes.%I', 'changes_' || p_source))
+$$;
+
+-- Column definitions ("name type [COLLATE c]") of a relation's live columns, in order.
+CREATE OR REPLACE FUNCTION pgtrickle._column_definitions(p_relid oid, p_columns text[])
+RETURNS TABLE (column_name name, definition text)
+LANGUAGE sql STABLE AS $$
+    SELECT a.attname,
+           format('%I %s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+                  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+                       THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END)
+      FROM pg_attribute a
+      JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = p_relid AND a.attnum > 0 AND NOT a.attisdropped
+       AND (p_columns IS NULL OR a.attname = ANY (p_columns))
+     ORDER BY a.attnum
+$$;
+
+-- Creates the buffer table if missing and adds any columns it lacks.
+CREATE OR REPLACE FUNCTION pgtrickle._ensure_buffer_table(p_source oid, p_columns text[], p_with_row_id boolean)
+RETURNS regclass
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_name text := 'changes_' || p_source;
+    v_buffer regclass := pgtrickle._buffer(p_source);
+    v_column record;
+BEGIN
+    IF v_buffer IS NULL THEN
+        EXECUTE format('CREATE TABLE pgtrickle_changes.%I (__pgt_xid bigint NOT NULL, __pgt_op "char" NOT NULL%s)',
+                       v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint' ELSE '' END);
+        EXECUTE format('CREATE INDEX %I ON pgtrickle_changes.%I USING brin (__pgt_xid) WITH (autosummarize = on)',
+                       v_name || '_xid', v_name);
+        v_buffer := pgtrickle._buffer(p_source);
+    END IF;
+    FOR v_column IN
+        SELECT c.column_name, c.definition FROM pgtrickle._column_definitions(p_source, p_columns) c
+         WHERE NOT EXISTS (SELECT 1 FROM pg_attribute b
+                            WHERE b.attrelid = v_buffer AND b.attname = c.column_name AND NOT b.attisdropped)
+    LOOP
+        EXECUTE format('ALTER TABLE %s ADD COLUMN %s', v_buffer, v_column.definition);
+    END LOOP;
+    RETURN v_buffer;
+END $$;
+
+-- The source columns a buffer holds, as a comma-prefixed list of quoted names (or '').
+CREATE OR REPLACE FUNCTION pgtrickle._buffer_columns(p_buffer regclass)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(string_agg(', ' || quote_ident(attname), '' ORDER BY attnum), '')
+      FROM pg_attribute
+     WHERE attrelid = p_buffer AND attnum > 0 AND NOT attisdropped AND attname NOT LIKE '\_\_pgt\_%'
+$$;
+
+-- The relation itself and, for a partitioned table, every partition: statement triggers on a
+-- partitioned table fire only for statements naming it, so DML aimed directly at a partition
+-- is captured by the partition's own triggers.
+CREATE OR REPLACE FUNCTION pgtrickle._capture_targets(p_source oid)
+RETURNS SETOF regclass
+LANGUAGE sql STABLE AS $$
+    SELECT p_source::regclass
+    UNION
+    SELECT t.relid FROM pg_partition_tree(p_source) t
+      JOIN pg_class c ON c.oid = t.relid
+     WHERE c.relkind IN ('r', 'p')
+$$;
+
+-- Installs (or widens) change capture for a base table: the buffer holds the union of the
+-- columns its consumers read (every column if any consumer reads whole rows).
+CREATE OR REPLACE FUNCTION pgtrickle._ensure_capture(p_source oid)
+RETURNS void
+LANGUAGE plpgsql AS $ensure$
+DECLARE
+    v_columns text[];
+    v_buffer regclass;
+    v_function text := 'capture_' || p_source;
+    v_cols text;
+    v_target regclass;
+BEGIN
+    SELECT CASE WHEN bool_or(d.columns_used IS NULL) THEN NULL
+                ELSE coalesce(array_agg(DISTINCT c.name) FILTER (WHERE c.name IS NOT NULL), ARRAY[]::text[]) END
+      INTO v_columns
+      FROM pgtrickle.pgt_dependencies d
+      LEFT JOIN LATERAL unnest(d.columns_used) AS c(name) ON true
+     WHERE d.source_relid = p_source;
+    v_buffer := pgtrickle._ensure_buffer_table(p_source, v_columns, false);
+    v_cols := pgtrickle._buffer_columns(v_buffer);
+    EXECUTE format($f$
+CREATE OR REPLACE FUNCTION pgtrickle_changes.%1$I() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
+DECLARE
+    v_xid bigint := pg_current_xact_id()::text::bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s) SELECT v_xid, 'I'%3$s FROM __pgt_new;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s)
+        SELECT v_xid, 'D'%3$s FROM __pgt_old UNION ALL SELECT v_xid, 'I'%3$s FROM __pgt_new;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s) SELECT v_xid, 'D'%3$s FROM __pgt_old;
+    ELSE
+        INSERT INTO %2$s (__pgt_xid, __pgt_op) VALUES (v_xid, 'T');
+    END IF;
+    RETURN NULL;
+END
+$capture$$f$, v_function, v_buffer, v_cols);
+    FOR v_target IN SELECT * FROM pgtrickle._capture_targets(p_source) LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_ins AFTER INSERT ON %s REFERENCING NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
+        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_upd AFTER UPDATE ON %s REFERENCING OLD TABLE AS __pgt_old NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
+        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_del AFTER DELETE ON %s REFERENCING OLD TABLE AS __pgt_old FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
+        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_trunc AFTER TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
+    END LOOP;
+    INSERT INTO pgtrickle.pgt_change_tracking (source_relid, source_type, captured_columns)
+    VALUES (p_source, 'TABLE', v_columns)
+    ON CONFLICT (source_relid) DO UPDATE SET captured_columns = EXCLUDED.captured_columns;
+END $ensure$;
+
+-- A stream table's own change buffer, written by its refreshes for downstream consumers.
+CREATE OR REPLACE FUNCTION pgtrickle._ensure_stream_table_buffer(p_stream_table oid)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pgtrickle._ensure_buffer_table(
+        p_stream_table,
+        array(SELECT attname::text FROM pg_attribute
+               WHERE attrelid = p_stream_table AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'),
+        true);
+    INSERT INTO pgtrickle.pgt_change_tracking (source_relid, source_type, captured_columns)
+    VALUES (p_stream_table, 'STREAM_TABLE', NULL)
+    ON CONFLICT (source_relid) DO NOTHING;
+END $$;
+
+-- Removes capture from a source nobody consumes any more.
+CREATE OR REPLACE FUNCTION pgtrickle._release_capture(p_source oid)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_target regclass;
+    v_buffer regclass := pgtrickle._buffer(p_source);
+BEGIN
+    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies WHERE source_relid = p_source) THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_class WHERE oid = p_source) THEN
+        FOR v_target IN SELECT * FROM pgtrickle._capture_targets(p_source) LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_ins ON %s', v_target);
+            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_upd ON %s', v_target);
+            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_del ON %s', v_target);
+            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_trunc ON %s', v_target);
+        END LOOP;
+    END IF;
+    EXECUTE format('DROP FUNCTION IF EXISTS pgtrickle_changes.%I()', 'capture_' || p_source);
+    IF v_buffer IS NOT NULL THEN
+        EXECUTE format('DROP TABLE %s', v_buffer);
+    END IF;
+    DELETE FROM pgtrickle.pgt_change_tracking WHERE source_relid = p_source;
+END $$;
+
+-- SQL deciding whether a buffer row's transaction is visible in a snapshot. The snapshot's
+-- own transaction (p_own_xid) is not described by the snapshot itself: its rows count as
+-- visible when written before command p_own_cid (read from the row's cmin).
+CREATE OR REPLACE FUNCTION pgtrickle._visible_sql(
+    p_alias text, p_snapshot pg_snapshot, p_own_xid bigint, p_own_cid integer)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_xid text := quote_ident(p_alias) || '.__pgt_xid';
+    v_xip bigint[] := array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(p_snapshot) x);
+    v_sql text;
+BEGIN
+    v_sql := format('(%1$s < %2$s OR (%1$s < %3$s%4$s))', v_xid,
+                    pgtrickle._xid(pg_snapshot_xmin(p_snapshot)), pgtrickle._xid(pg_snapshot_xmax(p_snapshot)),
+                    CASE WHEN cardinality(v_xip) = 0 THEN ''
+                         ELSE format(' AND %s <> ALL (%L::bigint[])', v_xid, v_xip) END);
+    IF p_own_xid IS NULL THEN
+        RETURN v_sql;
+    END IF;
+    RETURN format('(CASE WHEN %1$s = %2$s THEN %3$I.cmin::text::integer < %4$s ELSE %5$s END)',
+                  v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
+END $$;
+
+-- SQL selecting the buffer rows a refresh consumes: visible at the new frontier and not at
+-- the old one. The range test on __pgt_xid lets the BRIN index skip consumed history.
+CREATE OR REPLACE FUNCTION pgtrickle._changes_predicate(
+    p_alias text,
+    p_from pg_snapshot, p_from_xid bigint, p_from_cid integer,
+    p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT format('%1$I.__pgt_xid >= %2$s AND %1$I.__pgt_xid < %3$s AND %4$s AND NOT %5$s',
+                  p_alias,
+                  least(pgtrickle._xid(pg_snapshot_xmin(p_from)), p_from_xid),
+                  greatest(pgtrickle._xid(pg_snapshot_xmax(p_to)), p_to_xid + 1),
+                  pgtrickle._visible_sql(p_alias, p_to, p_to_xid, p_to_cid),
+                  pgtrickle._visible_sql(p_alias, p_from, p_from_xid, p_from_cid))
+$$;
+
+-- Deletes buffer rows every consumer of a source has passed: rows of transactions that
+-- committed before the oldest consumer frontier (and are not a consumer's own transaction).
+CREATE OR REPLACE FUNCTION pgtrickle._trim_changes(p_source oid)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_buffer regclass := pgtrickle._buffer(p_source);
+    v_bound bigint;
+    v_deleted bigint;
+BEGIN
+    IF v_buffer IS NULL THEN
+        RETURN 0;
+    END IF;
+    SELECT min(least(pgtrickle._xid(pg_snapshot_xmin(st.frontier)), st.frontier_xid))
+      INTO v_bound
+      FROM pgtrickle.pgt_dependencies d
+      JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = d.pgt_id
+     WHERE d.source_relid = p_source AND st.frontier IS NOT NULL;
+    IF v_bound IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('DELETE FROM %s WHERE __pgt_xid < %s', v_buffer, v_bound);
+    GET DIAGNOSTICS v_deleted = ROW_COUNT;
+    RETURN v_deleted;
+END $$;

@@ -1,0 +1,94 @@
+package dev.trickle.catalog;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+
+/**
+ * A seeded random write workload over a small schema with NULLs, duplicate rows, skewed keys,
+ * FK-like relations, a keyless table and a partitioned table. Each call runs one transaction
+ * of several statements that commits or rolls back.
+ */
+final class RandomWorkload {
+  static final String[] SCHEMA = {
+      "CREATE TABLE accounts (id int PRIMARY KEY, region text, tier text, balance numeric(12,2), opened date)",
+      "CREATE TABLE events (id bigserial PRIMARY KEY, account_id int, kind text, amount int, note text)",
+      "CREATE TABLE readings (sensor int, value double precision)",
+      "CREATE TABLE measurements (day int, sensor int, value int) PARTITION BY RANGE (day)",
+      "CREATE TABLE measurements_early PARTITION OF measurements FOR VALUES FROM (0) TO (50)",
+      "CREATE TABLE measurements_late PARTITION OF measurements FOR VALUES FROM (50) TO (100)",
+      "INSERT INTO accounts SELECT g, (ARRAY['north','south','east','west',NULL])[1 + g % 5], "
+          + "(ARRAY['gold','silver','bronze'])[1 + g % 3], (g * 37 % 1000)::numeric / 4, DATE '2024-01-01' + g "
+          + "FROM generate_series(1, 40) g",
+      "INSERT INTO events (account_id, kind, amount, note) SELECT 1 + (g * g) % 45, "
+          + "(ARRAY['buy','sell','fee'])[1 + g % 3], (g * 13) % 200 - 20, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 7 END "
+          + "FROM generate_series(1, 300) g",
+      "INSERT INTO readings SELECT g % 6, (g % 4) * 1.5 FROM generate_series(1, 60) g",
+      "INSERT INTO measurements SELECT g % 100, g % 5, g % 17 FROM generate_series(1, 200) g",
+  };
+
+  private final Random random;
+
+  RandomWorkload(long seed) {
+    this.random = new Random(seed);
+  }
+
+  /** Runs one random transaction of 1 to 4 statements; about one in six is rolled back. */
+  void runTransaction(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      int statements = 1 + random.nextInt(4);
+      for (int i = 0; i < statements; i++) {
+        statement.execute(randomStatement());
+      }
+      if (random.nextInt(6) == 0) {
+        connection.rollback();
+      } else {
+        connection.commit();
+      }
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private String randomStatement() {
+    int account = 1 + skewed(45);
+    return switch (random.nextInt(16)) {
+      case 0 -> "INSERT INTO accounts VALUES (" + (41 + random.nextInt(20)) + ", " + region() + ", 'gold', "
+          + random.nextInt(500) + ", NULL) ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance";
+      case 1 -> "UPDATE accounts SET balance = balance + " + (random.nextInt(200) - 100) + " WHERE id % 7 = "
+          + random.nextInt(7);
+      case 2 -> "UPDATE accounts SET region = " + region() + " WHERE id = " + account;
+      case 3 -> "DELETE FROM accounts WHERE id = " + account;
+      case 4, 5 -> "INSERT INTO events (account_id, kind, amount, note) SELECT " + account + ", "
+          + kind() + ", " + (random.nextInt(300) - 50) + ", " + (random.nextBoolean() ? "NULL" : "'x'")
+          + " FROM generate_series(1, " + (1 + random.nextInt(3)) + ")";
+      case 6 -> "UPDATE events SET amount = amount + 1, kind = " + kind() + " WHERE id % 11 = " + random.nextInt(11);
+      case 7 -> "UPDATE events SET account_id = " + account + " WHERE id % 13 = " + random.nextInt(13);
+      case 8 -> "DELETE FROM events WHERE id % 17 = " + random.nextInt(17);
+      case 9 -> "INSERT INTO readings VALUES (" + random.nextInt(6) + ", " + (random.nextInt(4) * 1.5) + ")";
+      case 10 -> "DELETE FROM readings WHERE ctid IN (SELECT ctid FROM readings WHERE sensor = "
+          + random.nextInt(6) + " LIMIT 1)";
+      case 11 -> "INSERT INTO measurements VALUES (" + random.nextInt(100) + ", " + random.nextInt(5) + ", "
+          + random.nextInt(20) + ")";
+      case 12 -> "UPDATE measurements_late SET value = value + 1 WHERE sensor = " + random.nextInt(5);
+      case 13 -> "UPDATE measurements SET day = (day + 40) % 100 WHERE sensor = " + random.nextInt(5);
+      case 14 -> random.nextInt(4) == 0 ? "TRUNCATE readings" : "DELETE FROM measurements_early WHERE day = "
+          + random.nextInt(50);
+      default -> "UPDATE events SET note = NULL WHERE id % 19 = " + random.nextInt(19);
+    };
+  }
+
+  private int skewed(int bound) {
+    return random.nextBoolean() ? random.nextInt(5) : random.nextInt(bound);
+  }
+
+  private String region() {
+    return random.nextInt(6) == 0 ? "NULL" : "'" + new String[] {"north", "south", "east", "west"}[random.nextInt(4)] + "'";
+  }
+
+  private String kind() {
+    return "'" + new String[] {"buy", "sell", "fee"}[random.nextInt(3)] + "'";
+  }
+}

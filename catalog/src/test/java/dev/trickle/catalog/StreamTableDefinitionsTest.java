@@ -1,0 +1,160 @@
+package dev.trickle.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trickle.engine.UnsupportedRefreshModeException;
+import dev.trickle.protocol.RefreshAction;
+import dev.trickle.protocol.RefreshMode;
+import dev.trickle.protocol.StreamTableStatus;
+import dev.trickle.testkit.TestDatabase;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class StreamTableDefinitionsTest {
+  @RegisterExtension static final TestDatabase db = CatalogTesting.catalogDatabase();
+
+  private final StreamTableDefinitions definitions = CatalogTesting.definitions(db);
+  private final StreamTableCatalog catalog = new StreamTableCatalog(db.url()::connect);
+
+  @BeforeEach
+  void reset() {
+    db.execute(CatalogTesting.DROP_ALL_STREAM_TABLES,
+        "DROP TABLE IF EXISTS orders",
+        "CREATE TABLE orders (id int, region text, amount int)",
+        "INSERT INTO orders VALUES (1, 'north', 10), (2, 'south', 20), (3, 'north', 5)");
+  }
+
+  private static StreamTableDefinition definition(String name, String query, RefreshMode mode) {
+    return new StreamTableDefinition(name, query, "5s", mode, true);
+  }
+
+  @Test
+  void shouldCreateCompileAndPopulateInOneStep() {
+    StreamTableInfo created = definitions.create(
+        definition("by_region", "SELECT region, sum(amount) AS total FROM orders GROUP BY region", RefreshMode.AUTO));
+    assertEquals(StreamTableStatus.ACTIVE, created.status());
+    assertEquals(Optional.of(RefreshMode.FULL), created.effectiveMode());
+    assertTrue(created.modeReason().startsWith("AUTO chose FULL"), created.modeReason());
+    assertTrue(created.populated());
+    assertEquals("public.by_region", created.displayName());
+    assertEquals(2, db.queryLong("SELECT count(*) FROM by_region"));
+    RefreshRecord initial = catalog.history("by_region", 5).get(0);
+    assertEquals(RefreshAction.FULL, initial.action());
+    assertEquals(2, initial.rowsInserted());
+  }
+
+  @Test
+  void shouldLeaveNothingBehindWhenTheModeIsUnsupported() {
+    assertThrows(UnsupportedRefreshModeException.class, () -> definitions.create(
+        definition("by_region", "SELECT region FROM orders", RefreshMode.DIFFERENTIAL)));
+    assertEquals(List.of(), catalog.list());
+    assertEquals(null, db.queryValue("SELECT to_regclass('by_region')"));
+  }
+
+  @Test
+  void shouldCompileStreamTablesDefinedInSql() {
+    db.execute("SELECT pgtrickle.create_stream_table('a', 'SELECT id FROM orders', '1s')",
+        "SELECT pgtrickle.create_stream_table('b', 'SELECT id FROM orders', '1s', 'DIFFERENTIAL')");
+    assertEquals(StreamTableStatus.INITIALIZING, catalog.find("a").status());
+    assertTrue(catalog.find("a").populated(), "SQL-created tables are populated at once");
+
+    definitions.compilePending();
+
+    assertEquals(StreamTableStatus.ACTIVE, catalog.find("a").status());
+    StreamTableInfo failed = catalog.find("b");
+    assertEquals(StreamTableStatus.ERROR, failed.status());
+    assertTrue(failed.lastError().contains("DIFFERENTIAL refresh is not yet supported"), failed.lastError());
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> db.execute("SELECT pgtrickle.refresh_stream_table('b')"));
+    assertTrue(refused.getMessage().contains("is in ERROR"), refused.getMessage());
+
+    definitions.alter("b", new StreamTableAlteration(Optional.empty(), Optional.empty(),
+        Optional.of(RefreshMode.FULL), Optional.empty()));
+    assertEquals(StreamTableStatus.ACTIVE, catalog.find("b").status());
+  }
+
+  @Test
+  void shouldKeepStorageWhenAnAlteredQueryHasTheSameColumns() {
+    definitions.create(definition("t", "SELECT region, amount FROM orders", RefreshMode.FULL));
+    long relid = db.queryLong("SELECT 't'::regclass::oid");
+    definitions.alter("t", new StreamTableAlteration(Optional.of("SELECT region, amount FROM orders WHERE amount > 5"),
+        Optional.of("10s"), Optional.empty(), Optional.empty()));
+    assertEquals(relid, db.queryLong("SELECT 't'::regclass::oid"));
+    assertEquals(2, db.queryLong("SELECT count(*) FROM t"));
+    assertEquals("10s", catalog.find("t").schedule());
+    assertEquals(RefreshAction.REINITIALIZE, catalog.history("t", 1).get(0).action());
+    CatalogTesting.assertMatchesQuery(db, "t", "after alter");
+  }
+
+  @Test
+  void shouldRebuildStorageWhenColumnsChange() {
+    definitions.create(definition("t", "SELECT region, amount FROM orders", RefreshMode.FULL));
+    long relid = db.queryLong("SELECT 't'::regclass::oid");
+    definitions.alter("t", new StreamTableAlteration(Optional.of("SELECT id, region FROM orders"),
+        Optional.empty(), Optional.empty(), Optional.empty()));
+    assertNotEquals(relid, db.queryLong("SELECT 't'::regclass::oid"));
+    CatalogTesting.assertMatchesQuery(db, "t", "after rebuild");
+  }
+
+  @Test
+  void shouldRefuseAnEmptyAlteration() {
+    definitions.create(definition("t", "SELECT region FROM orders", RefreshMode.FULL));
+    assertThrows(CatalogException.class, () -> definitions.alter("t",
+        new StreamTableAlteration(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+  }
+
+  @Test
+  void shouldReportRefreshesAndTheirOutcome() {
+    definitions.create(definition("t", "SELECT region, sum(amount) AS total FROM orders GROUP BY region", RefreshMode.FULL));
+    Refresher refresher = CatalogTesting.refresher(db);
+    db.execute("INSERT INTO orders VALUES (4, 'east', 1)");
+    RefreshRecord manual = refresher.refreshNow("t");
+    assertEquals(RefreshAction.FULL, manual.action());
+    assertEquals(1, manual.rowsInserted());
+    RefreshOutcome scheduled = refresher.refreshScheduled(catalog.find("t").id());
+    RefreshOutcome.Completed completed = assertInstanceOf(RefreshOutcome.Completed.class, scheduled);
+    assertEquals(RefreshAction.NO_DATA, completed.record().action());
+  }
+
+  @Test
+  void shouldRecordScheduledFailures() {
+    definitions.create(definition("t", "SELECT 100 / amount AS ratio FROM orders", RefreshMode.FULL));
+    db.execute("INSERT INTO orders VALUES (9, 'west', 0)");
+    RefreshOutcome outcome = CatalogTesting.refresher(db).refreshScheduled(catalog.find("t").id());
+    RefreshOutcome.Failed failed = assertInstanceOf(RefreshOutcome.Failed.class, outcome);
+    assertTrue(failed.message().contains("division by zero"), failed.message());
+    StreamTableInfo table = catalog.find("t");
+    assertEquals(1, table.consecutiveErrors());
+    assertEquals("FAILED", catalog.history("t", 1).get(0).status());
+    assertFalse(catalog.history("t", 1).get(0).errorMessage().isEmpty());
+  }
+
+  @Test
+  void shouldVerifyEvenWhileSourcesMoveOn() {
+    definitions.create(definition("t", "SELECT region, sum(amount) AS total FROM orders GROUP BY region", RefreshMode.FULL));
+    db.execute("INSERT INTO orders VALUES (5, 'west', 7)");
+    StreamTableVerifier verifier = new StreamTableVerifier(db.url()::connect);
+    assertFalse(verifier.compare("t").matches(), "stale until refreshed");
+    Verification verified = verifier.verify("t");
+    assertTrue(verified.matches(), verified.toString());
+    assertTrue(verified.refreshed());
+    assertFalse(verifier.compare("t").matches(), "verify leaves no trace");
+  }
+
+  @Test
+  void shouldRenderTheDependencyTree() {
+    definitions.create(definition("base", "SELECT region, amount FROM orders", RefreshMode.FULL));
+    definitions.create(definition("top", "SELECT region, sum(amount) AS total FROM base GROUP BY region", RefreshMode.FULL));
+    List<String> lines = catalog.tree().stream().map(TreeLine::line).toList();
+    assertEquals(List.of("public.top", "└── public.base", "    └── public.orders [src]"), lines);
+    assertEquals(1, catalog.edges().size());
+  }
+}
