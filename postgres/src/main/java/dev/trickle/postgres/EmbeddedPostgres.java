@@ -20,12 +20,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /**
    * Starts a server on {@code port} (0 picks a free one) with its data in {@code dataDirectory}
-   * (null for a fresh temporary directory that is removed on close).
+   * (null for a fresh temporary directory that is removed on close). With
+   * {@code stopOnJvmExit} the server is also stopped by a JVM shutdown hook; callers that stop
+   * it themselves during shutdown pass false so it outlives their own cleanup.
    */
-  public static EmbeddedPostgres start(int port, Path dataDirectory) {
+  public static EmbeddedPostgres start(int port, Path dataDirectory, boolean stopOnJvmExit) {
     try {
       var builder =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+              .setRegisterShutdownHook(stopOnJvmExit)
               .setServerConfig("max_connections", "300")
               .setServerConfig("fsync", "off")
               .setServerConfig("synchronous_commit", "off")

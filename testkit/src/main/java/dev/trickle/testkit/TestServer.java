@@ -25,7 +25,7 @@ final class TestServer implements AutoCloseable {
     if (external != null && !external.isBlank()) {
       return new TestServer(DatabaseUrl.parse(external), null);
     }
-    EmbeddedPostgres server = EmbeddedPostgres.start(0, null);
+    EmbeddedPostgres server = EmbeddedPostgres.start(0, null, true);
     return new TestServer(server.url("postgres"), server);
   }
 

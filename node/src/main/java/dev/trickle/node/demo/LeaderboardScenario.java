@@ -1,0 +1,118 @@
+package dev.trickle.node.demo;
+
+import dev.trickle.catalog.ConnectionSource;
+import dev.trickle.catalog.RefreshOutcome;
+import dev.trickle.catalog.RefreshRecord;
+import dev.trickle.catalog.StreamTableInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The multi-engine leaderboard: score events stream into {@code game_scores}; {@code top_players}
+ * ranks players by total score with {@code RANK()}, {@code scores_by_game} summarises each game.
+ */
+final class LeaderboardScenario implements Scenario {
+  private static final String[] FIRST = {"Swift", "Silent", "Crimson", "Lucky", "Brave", "Frost", "Shadow", "Golden",
+      "Iron", "Wild", "Cosmic", "Neon", "Rapid", "Mystic", "Stormy", "Clever", "Jolly", "Rogue", "Solar", "Arctic"};
+  private static final String[] SECOND = {"Falcon", "Tiger", "Otter", "Wolf", "Panda", "Raven", "Viper", "Lynx",
+      "Badger", "Comet"};
+  private static final int PLAYERS = 200;
+  private static final int GAMES = 8;
+
+  private final int eventsPerTick;
+  private final Random random;
+
+  LeaderboardScenario(int eventsPerSecond, long seed) {
+    this.eventsPerTick = Math.max(1, eventsPerSecond / 10);
+    this.random = new Random(seed);
+  }
+
+  @Override
+  public String name() {
+    return "leaderboard";
+  }
+
+  @Override
+  public void setUp(Connection connection) throws SQLException {
+    try (InputStream script = LeaderboardScenario.class.getResourceAsStream("/demo/leaderboard.sql");
+        Statement statement = connection.createStatement()) {
+      statement.execute(new String(script.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the leaderboard demo script", e);
+    }
+  }
+
+  @Override
+  public void generate(Connection connection) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO game_scores (player_id, player_name, game_id, score) VALUES (?, ?, ?, ?)")) {
+      for (int i = 0; i < eventsPerTick; i++) {
+        // A mild skew: low-numbered players play somewhat more than the rest.
+        int player = 1 + (int) (PLAYERS * Math.pow(random.nextDouble(), 1.3));
+        insert.setInt(1, player);
+        insert.setString(2, playerName(player));
+        insert.setInt(3, 1 + random.nextInt(GAMES));
+        insert.setInt(4, 10 + random.nextInt(991));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** A readable name per player id: the 200 ids map to 200 distinct first/second combinations. */
+  static String playerName(int player) {
+    int slot = (player * 37) % (FIRST.length * SECOND.length);
+    return FIRST[slot % FIRST.length] + SECOND[slot / FIRST.length];
+  }
+
+  @Override
+  public List<String> introduction() {
+    return List.of(
+        "Generator:     " + eventsPerTick * 10 + " score events/s into game_scores",
+        "Stream tables: top_players (RANK() over SUM(score)) and scores_by_game, refreshed every 5 s",
+        "Try:           SELECT rank, player_name, total_score, games_played FROM top_players ORDER BY rank LIMIT 10;",
+        "               SELECT * FROM pgtrickle.pgt_status();");
+  }
+
+  @Override
+  public void report(StreamTableInfo table, RefreshOutcome outcome, ConnectionSource connections, PrintWriter out) {
+    String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    if (!(outcome instanceof RefreshOutcome.Completed completed)) {
+      out.println(time + " " + table.name() + ": " + outcome);
+      return;
+    }
+    RefreshRecord record = completed.record();
+    out.println(time + " " + table.name() + " refreshed: " + record.action() + ", " + record.rowsInserted()
+        + " inserted, " + record.rowsDeleted() + " deleted in " + record.duration().toMillis() + " ms");
+    if (table.name().equals("top_players")) {
+      printTopTen(connections, out);
+    }
+  }
+
+  private static void printTopTen(ConnectionSource connections, PrintWriter out) {
+    try (Connection connection = connections.open();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT rank, player_name, total_score, games_played FROM top_players "
+            + "ORDER BY rank, player_name LIMIT 10")) {
+      out.println("  rank  player              total  games");
+      while (rows.next()) {
+        out.printf("  %4d  %-16s %8d %6d%n", rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getLong(4));
+      }
+      out.flush();
+    } catch (SQLException e) {
+      out.println("  (cannot read top_players: " + e.getMessage() + ")");
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.trickle.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trickle.catalog.CatalogInstaller;
+import dev.trickle.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class TrickleCliTest {
+  @RegisterExtension static final TestDatabase db = TestDatabase.create();
+
+  /** What one CLI run printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run trickle(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exitCode = TrickleCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Run trickleOnDb(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--db");
+    all.add(db.url().toLibpqUrl());
+    return trickle(all.toArray(String[]::new));
+  }
+
+  private static void assertFailsWithOneLine(Run run, int exitCode, String messagePart) {
+    assertEquals(exitCode, run.exitCode(), run.toString());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith("trickle: ") && run.err().contains(messagePart), run.err());
+  }
+
+  @BeforeEach
+  void reset() {
+    CatalogInstaller.install(db.url());
+    db.execute("SELECT pgtrickle.drop_stream_table(pgtrickle._display_name(st)) FROM pgtrickle.pgt_stream_tables st "
+            + "ORDER BY st.pgt_id DESC",
+        "DROP TABLE IF EXISTS orders, game_scores",
+        "CREATE TABLE orders (id int, region text, amount int)",
+        "INSERT INTO orders VALUES (1, 'north', 10), (2, 'south', 20)");
+  }
+
+  @Test
+  void shouldPrintHelpForEveryCommand() {
+    for (String command : List.of("install", "create", "alter", "drop", "refresh", "status", "history", "tree",
+        "verify", "demo")) {
+      Run run = trickle(command, "--help");
+      assertEquals(0, run.exitCode(), command);
+      assertTrue(run.out().startsWith("Usage: trickle " + command), run.out());
+    }
+  }
+
+  @Test
+  void shouldInstallIdempotently() {
+    Run run = trickleOnDb("install");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().startsWith("pgtrickle catalog is up to date"), run.out());
+  }
+
+  @Test
+  void shouldManageAStreamTableEndToEnd() {
+    Run created = trickleOnDb("create", "by_region", "--query", "SELECT region, sum(amount) AS total FROM orders GROUP BY region",
+        "--schedule", "5s");
+    assertEquals(0, created.exitCode(), created.toString());
+    assertTrue(created.out().startsWith("created public.by_region (FULL, schedule 5s)"), created.out());
+
+    db.execute("INSERT INTO orders VALUES (3, 'east', 5)");
+    Run refreshed = trickleOnDb("refresh", "by_region");
+    assertTrue(refreshed.out().startsWith("refreshed public.by_region: FULL, 1 inserted"), refreshed.out());
+
+    Run status = trickleOnDb("status", "--json");
+    assertTrue(status.out().contains("\"displayName\" : \"public.by_region\""), status.out());
+    assertTrue(status.out().matches("(?s).*\"id\" : \"[0-9]+\".*"), "ids are plain values: " + status.out());
+
+    Run history = trickleOnDb("history", "by_region", "--limit", "5");
+    assertEquals(4, history.out().lines().count(), "header, rule and two refreshes: " + history.out());
+
+    assertTrue(trickleOnDb("tree").out().contains("└── public.orders [src]"));
+    assertEquals("ok public.by_region\n", trickleOnDb("verify", "by_region").out());
+
+    Run altered = trickleOnDb("alter", "by_region", "--status", "suspended");
+    assertTrue(altered.out().contains("SUSPENDED"), altered.out());
+    assertEquals(0, trickleOnDb("drop", "by_region").exitCode());
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldExitNonZeroWithTheDifferingRowsWhenVerificationFails() {
+    assertEquals(0, trickleOnDb("create", "t", "--query", "SELECT region, amount FROM orders").exitCode());
+    db.execute("SET pgtrickle.maintenance = 'on'; UPDATE t SET amount = 99 WHERE region = 'north'");
+    Run run = trickleOnDb("verify", "--all");
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("MISMATCH public.t: 1 extra, 1 missing rows"), run.out());
+    assertTrue(run.out().contains("+ (north,99)") && run.out().contains("- (north,10)"), run.out());
+  }
+
+  @Test
+  void shouldReportBadInputInOneLine() {
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELEC 1"), 1, "syntax error");
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "DELETE FROM orders"), 1,
+        "must be a SELECT statement, got DELETE");
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--mode", "DIFFERENTIAL"), 1,
+        "not yet supported");
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--mode", "FAST"), 1,
+        "invalid refresh mode 'FAST'");
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--schedule", "often"), 1,
+        "invalid schedule");
+    assertFailsWithOneLine(trickleOnDb("refresh", "nope"), 1, "stream table 'nope' does not exist");
+    assertFailsWithOneLine(trickleOnDb("create", "t"), 2, "Missing required option: '--query=SQL'");
+    assertFailsWithOneLine(trickle("status", "--db", "postgresql://nobody@127.0.0.1:1/none"), 1, "Connection");
+    assertFailsWithOneLine(trickle("status", "--db", "mysql://x"), 1, "unsupported database URL");
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldTellUsersToInstallTheCatalog() {
+    db.execute("DROP SCHEMA pgtrickle CASCADE", "DROP SCHEMA pgtrickle_changes CASCADE");
+    assertFailsWithOneLine(trickleOnDb("status"), 1, "run: trickle install");
+  }
+
+  @Test
+  void shouldRunTheLeaderboardDemoAgainstAGivenDatabase() {
+    Run run = trickleOnDb("demo", "leaderboard", "--duration", "7", "--rate", "100");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("top_players refreshed: FULL"), run.out());
+    assertTrue(run.out().contains("rank  player"), run.out());
+    assertTrue(db.queryLong("SELECT count(*) FROM top_players") > 10);
+    assertEquals(0, trickleOnDb("verify", "--all").exitCode());
+  }
+}
