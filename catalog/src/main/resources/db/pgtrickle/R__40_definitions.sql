@@ -43,13 +43,38 @@ BEGIN
     IF to_regclass(format('pg_temp.%I', v_probe)) IS NOT NULL THEN
         EXECUTE format('DROP VIEW pg_temp.%I', v_probe);
     END IF;
+    -- The cursor accepted the wrapped text as one SELECT, so the bare query is one SELECT too.
     BEGIN
-        EXECUTE format('CREATE TEMP VIEW %I AS %s', v_probe, v_wrapped);
-    EXCEPTION WHEN OTHERS THEN
-        RAISE EXCEPTION 'invalid defining query: %', SQLERRM USING ERRCODE = SQLSTATE,
-            HINT = 'every output column needs a distinct name (use AS)';
+        EXECUTE format(E'CREATE TEMP VIEW %I AS %s\n', v_probe, pgtrickle._strip_query(p_query));
+    EXCEPTION
+        WHEN duplicate_column THEN
+            RAISE EXCEPTION 'invalid defining query: %', SQLERRM USING ERRCODE = SQLSTATE,
+                HINT = 'every output column needs a distinct name (use AS)';
+        WHEN OTHERS THEN
+            RAISE EXCEPTION 'invalid defining query: %', SQLERRM USING ERRCODE = SQLSTATE;
     END;
     RETURN format('pg_temp.%I', v_probe)::regclass;
+END $$;
+
+-- A probe view's query as PostgreSQL deparses it under an empty search_path and ISO styles:
+-- every non-catalog name schema-qualified, so it means the same in every session.
+CREATE OR REPLACE FUNCTION pgtrickle._deparse(p_view regclass)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_search_path text := current_setting('search_path');
+    v_date_style text := current_setting('DateStyle');
+    v_interval_style text := current_setting('IntervalStyle');
+    v_sql text;
+BEGIN
+    PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+    PERFORM set_config('DateStyle', 'ISO', true);
+    PERFORM set_config('IntervalStyle', 'postgres', true);
+    v_sql := pgtrickle._strip_query(btrim(pg_get_viewdef(p_view, false)));
+    PERFORM set_config('search_path', v_search_path, true);
+    PERFORM set_config('DateStyle', v_date_style, true);
+    PERFORM set_config('IntervalStyle', v_interval_style, true);
+    RETURN v_sql;
 END $$;
 
 -- Relations and column numbers a (probe) view reads, looking through views recursively.
@@ -247,9 +272,9 @@ BEGIN
     v_probe := pgtrickle._probe_query(create_stream_table.query);
     v_relid := pgtrickle._create_storage(v_target.schema_name, v_target.table_name, v_probe);
     INSERT INTO pgtrickle.pgt_stream_tables
-        (pgt_relid, pgt_name, pgt_schema, defining_query, schedule, refresh_mode, diamond_consistency)
-    VALUES (v_relid, v_target.table_name, v_target.schema_name, pgtrickle._strip_query(create_stream_table.query),
-            v_schedule, v_mode, v_diamond)
+        (pgt_relid, pgt_name, pgt_schema, defining_query, original_query, schedule, refresh_mode, diamond_consistency)
+    VALUES (v_relid, v_target.table_name, v_target.schema_name, pgtrickle._deparse(v_probe),
+            create_stream_table.query, v_schedule, v_mode, v_diamond)
     RETURNING pgt_id INTO v_pgt_id;
     PERFORM pgtrickle._attach_sources(v_pgt_id, v_probe);
     EXECUTE format('DROP VIEW %s', v_probe);
@@ -304,11 +329,11 @@ END $$;
 -- Replaces a stream table's defining query. Storage is kept when the columns are unchanged
 -- and rebuilt otherwise (refused while other stream tables read it); the table is then
 -- repopulated and waits for a node to compile its new refresh program.
-CREATE OR REPLACE FUNCTION pgtrickle._alter_query(p_st pgtrickle.pgt_stream_tables, p_query text)
+CREATE OR REPLACE FUNCTION pgtrickle._alter_query(p_st pgtrickle.pgt_stream_tables, p_query text, p_probe regclass)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_probe regclass := pgtrickle._probe_query(p_query);
+    v_probe regclass := p_probe;
     v_same_columns boolean;
     v_relid oid := p_st.pgt_relid;
     v_dependents text;
@@ -333,7 +358,8 @@ BEGIN
         v_relid := pgtrickle._create_storage(p_st.pgt_schema, p_st.pgt_name, v_probe);
     END IF;
     UPDATE pgtrickle.pgt_stream_tables
-       SET pgt_relid = v_relid, defining_query = p_query, needs_reinit = true,
+       SET pgt_relid = v_relid, defining_query = pgtrickle._deparse(v_probe), original_query = p_query,
+           needs_reinit = true,
            is_populated = is_populated AND v_same_columns,
            frontier = CASE WHEN v_same_columns THEN frontier END,
            frontier_xid = CASE WHEN v_same_columns THEN frontier_xid END,
@@ -361,8 +387,9 @@ DECLARE
                         THEN pgtrickle._normalize_mode(alter_stream_table.refresh_mode) END;
     v_status text := upper(btrim(alter_stream_table.status));
     v_diamond text := lower(btrim(alter_stream_table.diamond_consistency));
-    v_query text := pgtrickle._strip_query(alter_stream_table.query);
-    v_query_changed boolean := v_query IS NOT NULL AND v_query IS DISTINCT FROM v_st.defining_query;
+    v_probe regclass := CASE WHEN alter_stream_table.query IS NOT NULL
+                             THEN pgtrickle._probe_query(alter_stream_table.query) END;
+    v_query_changed boolean := v_probe IS NOT NULL AND pgtrickle._deparse(v_probe) IS DISTINCT FROM v_st.defining_query;
     v_recompile boolean;
 BEGIN
     IF v_status IS NOT NULL AND v_status NOT IN ('ACTIVE', 'SUSPENDED') THEN
@@ -375,7 +402,9 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (v_st.pgt_id % 2147483647)::integer);
     IF v_query_changed THEN
-        PERFORM pgtrickle._alter_query(v_st, v_query);
+        PERFORM pgtrickle._alter_query(v_st, alter_stream_table.query, v_probe);
+    ELSIF v_probe IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', v_probe);
     END IF;
     v_recompile := v_query_changed OR coalesce(v_mode <> v_st.refresh_mode, false);
     UPDATE pgtrickle.pgt_stream_tables st

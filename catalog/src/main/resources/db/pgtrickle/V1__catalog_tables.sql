@@ -10,7 +10,10 @@ CREATE TABLE pgtrickle.pgt_stream_tables (
     pgt_relid              oid NOT NULL UNIQUE,
     pgt_name               text NOT NULL,
     pgt_schema             text NOT NULL,
+    -- The query as PostgreSQL deparses it (schema-qualified, independent of search_path);
+    -- original_query is the text the user gave.
     defining_query         text NOT NULL,
+    original_query         text,
     schedule               text NOT NULL DEFAULT 'calculated',
     refresh_mode           text NOT NULL DEFAULT 'AUTO'
         CHECK (refresh_mode IN ('AUTO', 'FULL', 'DIFFERENTIAL', 'IMMEDIATE')),

@@ -96,6 +96,38 @@ class ChangeCaptureTest {
   }
 
   @Test
+  void shouldFindSourcesWithQuotedNamesThroughTheSearchPath() {
+    db.execute("DROP SCHEMA IF EXISTS \"Sales\" CASCADE",
+        "CREATE SCHEMA \"Sales\"",
+        "CREATE TABLE \"Sales\".\"Order Lines\" (\"Order Id\" int, qty int)",
+        "CREATE TABLE public.\"Order Lines\" (unrelated text)",
+        "INSERT INTO \"Sales\".\"Order Lines\" VALUES (1, 2), (1, 3)",
+        "SET search_path = \"Sales\", public; "
+            + "SELECT pgtrickle.create_stream_table('public.order_qty', "
+            + "'SELECT \"Order Id\", sum(qty) AS qty FROM \"Order Lines\" GROUP BY 1', '1m', 'FULL')");
+    assertEquals(List.of(List.of("Sales", "Order Lines", "TABLE", "{\"Order Id\",qty}")),
+        db.query("SELECT n.nspname::text, c.relname::text, d.source_type, d.columns_used::text "
+            + "FROM pgtrickle.pgt_dependencies d JOIN pg_class c ON c.oid = d.source_relid "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace"));
+    db.execute("INSERT INTO \"Sales\".\"Order Lines\" VALUES (1, 5)", "SELECT pgtrickle.refresh_stream_table('order_qty')");
+    assertEquals(10, db.queryLong("SELECT qty FROM order_qty"));
+    db.execute("SELECT pgtrickle.drop_stream_table('order_qty')", "DROP SCHEMA \"Sales\" CASCADE",
+        "DROP TABLE public.\"Order Lines\"");
+  }
+
+  @Test
+  void shouldEmitOnlyTheRowsAFullRefreshChanged() {
+    db.execute("INSERT INTO game_scores (player_id, score) SELECT g % 5, g FROM generate_series(1, 50) g",
+        "SELECT pgtrickle.create_stream_table('per_player', "
+            + "'SELECT player_id, sum(score) AS total FROM game_scores GROUP BY player_id', '1m', 'FULL')",
+        "SELECT pgtrickle.create_stream_table('best', 'SELECT max(total) AS best FROM per_player', '1m', 'FULL')",
+        "UPDATE game_scores SET score = score + 1 WHERE score_id = 3",
+        "SELECT pgtrickle.refresh_stream_table('per_player')");
+    assertEquals(List.of(List.of("D", 3, 255L), List.of("I", 3, 256L)),
+        db.query("SELECT __pgt_op::text, player_id, total FROM " + buffer("per_player") + " ORDER BY __pgt_op"));
+  }
+
+  @Test
   void shouldCaptureWritesOfUsersWithoutAccessToTheBuffers() {
     db.execute("SELECT pgtrickle.create_stream_table('per_player', "
             + "'SELECT player_id, count(*) AS plays FROM game_scores GROUP BY player_id', '1m', 'FULL')",

@@ -66,7 +66,8 @@ class SqlApiBadInputTest {
   @Test
   void shouldAcceptATrailingSemicolon() {
     db.execute(create("'t'", "'SELECT region FROM orders; '"), "SELECT pgtrickle.refresh_stream_table('t')");
-    assertEquals("SELECT region FROM orders", db.queryValue("SELECT defining_query FROM pgtrickle.pgt_stream_tables"));
+    assertEquals("SELECT region FROM orders; ", db.queryValue("SELECT original_query FROM pgtrickle.pgt_stream_tables"));
+    assertEquals("SELECT region\n   FROM public.orders", db.queryValue("SELECT defining_query FROM pgtrickle.pgt_stream_tables"));
   }
 
   @Test
