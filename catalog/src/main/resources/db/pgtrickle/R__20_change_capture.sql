@@ -99,6 +99,10 @@ BEGIN
       FROM pgtrickle.pgt_dependencies d
       LEFT JOIN LATERAL unnest(d.columns_used) AS c(name) ON true
      WHERE d.source_relid = p_source;
+    -- Key columns are captured too: the differential engine identifies rows by them.
+    IF v_columns IS NOT NULL THEN
+        v_columns := array(SELECT DISTINCT unnest(v_columns || pgtrickle._key_columns(p_source)));
+    END IF;
     v_buffer := pgtrickle._ensure_buffer_table(p_source, v_columns, false);
     v_cols := pgtrickle._buffer_columns(v_buffer);
     EXECUTE format($f$
@@ -131,6 +135,26 @@ $capture$$f$, v_function, v_buffer, v_cols);
     ON CONFLICT (source_relid) DO UPDATE SET captured_columns = EXCLUDED.captured_columns;
 END $ensure$;
 
+-- The columns identifying a table's rows: its primary key, else the columns of its first
+-- unique index whose columns are all NOT NULL; empty when there is none.
+CREATE OR REPLACE FUNCTION pgtrickle._key_columns(p_relid oid)
+RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((
+        SELECT array_agg(a.attname::text ORDER BY k.ordinality)
+          FROM (SELECT i.indexrelid, i.indkey
+                  FROM pg_index i
+                 WHERE i.indrelid = p_relid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                   AND i.indexprs IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey) c(attnum)
+                                    JOIN pg_attribute a ON a.attrelid = p_relid AND a.attnum = c.attnum
+                                   WHERE NOT a.attnotnull)
+                 ORDER BY i.indisprimary DESC, i.indexrelid
+                 LIMIT 1) i,
+               unnest(i.indkey) WITH ORDINALITY k(attnum, ordinality)
+          JOIN pg_attribute a ON a.attrelid = p_relid AND a.attnum = k.attnum), ARRAY[]::text[])
+$$;
+
 -- A stream table's own change buffer, written by its refreshes for downstream consumers.
 CREATE OR REPLACE FUNCTION pgtrickle._ensure_stream_table_buffer(p_stream_table oid)
 RETURNS void
@@ -139,7 +163,7 @@ BEGIN
     PERFORM pgtrickle._ensure_buffer_table(
         p_stream_table,
         array(SELECT attname::text FROM pg_attribute
-               WHERE attrelid = p_stream_table AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'),
+               WHERE attrelid = p_stream_table AND attnum > 0 AND NOT attisdropped AND attname NOT LIKE '\_\_pgt\_%'),
         true);
     INSERT INTO pgtrickle.pgt_change_tracking (source_relid, source_type, captured_columns)
     VALUES (p_stream_table, 'STREAM_TABLE', NULL)
@@ -172,22 +196,19 @@ BEGIN
     DELETE FROM pgtrickle.pgt_change_tracking WHERE source_relid = p_source;
 END $$;
 
--- SQL deciding whether a buffer row's transaction is visible in a snapshot. The snapshot's
--- own transaction (p_own_xid) is not described by the snapshot itself: its rows count as
--- visible when written before command p_own_cid (read from the row's cmin).
+-- SQL deciding whether a buffer row's transaction is visible in a snapshot whose xmin, xmax
+-- and in-progress list are the given SQL expressions. The snapshot's own transaction
+-- (p_own_xid) is not described by the snapshot itself: its rows count as visible when written
+-- before command p_own_cid (read from the row's cmin).
 CREATE OR REPLACE FUNCTION pgtrickle._visible_sql(
-    p_alias text, p_snapshot pg_snapshot, p_own_xid bigint, p_own_cid integer)
+    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid integer)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v_xid text := quote_ident(p_alias) || '.__pgt_xid';
-    v_xip bigint[] := array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(p_snapshot) x);
     v_sql text;
 BEGIN
-    v_sql := format('(%1$s < %2$s OR (%1$s < %3$s%4$s))', v_xid,
-                    pgtrickle._xid(pg_snapshot_xmin(p_snapshot)), pgtrickle._xid(pg_snapshot_xmax(p_snapshot)),
-                    CASE WHEN cardinality(v_xip) = 0 THEN ''
-                         ELSE format(' AND %s <> ALL (%L::bigint[])', v_xid, v_xip) END);
+    v_sql := format('(%1$s < %2$s OR (%1$s < %3$s AND %1$s <> ALL (%4$s)))', v_xid, p_xmin, p_xmax, p_xip);
     IF p_own_xid IS NULL THEN
         RETURN v_sql;
     END IF;
@@ -195,20 +216,49 @@ BEGIN
                   v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
 END $$;
 
+-- The xmin, xmax and in-progress xids of a snapshot as SQL literals.
+CREATE OR REPLACE FUNCTION pgtrickle._snapshot_literals(p_snapshot pg_snapshot, OUT xmin text, OUT xmax text, OUT xip text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT pgtrickle._xid(pg_snapshot_xmin(p_snapshot))::text,
+           pgtrickle._xid(pg_snapshot_xmax(p_snapshot))::text,
+           quote_literal(array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(p_snapshot) x)::text) || '::bigint[]'
+$$;
+
 -- SQL selecting the buffer rows a refresh consumes: visible at the new frontier and not at
--- the old one. The leading range test on __pgt_xid is cheap and rejects most rows early.
+-- the old one. With p_to NULL the new frontier is the snapshot of the statement the SQL runs
+-- in, read from the CTE __pgt_snap(xmin, xmax, xip) that statement defines.
 CREATE OR REPLACE FUNCTION pgtrickle._changes_predicate(
     p_alias text,
     p_from pg_snapshot, p_from_xid bigint, p_from_cid integer,
     p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
 RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_from record := pgtrickle._snapshot_literals(p_from);
+    v_to_xmin text := '(SELECT xmin FROM __pgt_snap)';
+    v_to_xmax text := '(SELECT xmax FROM __pgt_snap)';
+    v_to_xip text := '(SELECT xip FROM __pgt_snap)';
+    v_to record;
+BEGIN
+    IF p_to IS NOT NULL THEN
+        v_to := pgtrickle._snapshot_literals(p_to);
+        v_to_xmin := v_to.xmin;
+        v_to_xmax := v_to.xmax;
+        v_to_xip := v_to.xip;
+    END IF;
+    RETURN format('%1$I.__pgt_xid >= %2$s AND %1$I.__pgt_xid < %3$s AND %4$s AND NOT %5$s',
+                  p_alias, least(v_from.xmin::bigint, p_from_xid),
+                  CASE WHEN p_to_xid IS NULL THEN v_to_xmax ELSE format('greatest(%s, %s)', v_to_xmax, p_to_xid + 1) END,
+                  pgtrickle._visible_sql(p_alias, v_to_xmin, v_to_xmax, v_to_xip, p_to_xid, p_to_cid),
+                  pgtrickle._visible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid));
+END $$;
+
+-- The CTE body giving a statement's own snapshot as bigints, for _changes_predicate.
+CREATE OR REPLACE FUNCTION pgtrickle._snapshot_cte()
+RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT format('%1$I.__pgt_xid >= %2$s AND %1$I.__pgt_xid < %3$s AND %4$s AND NOT %5$s',
-                  p_alias,
-                  least(pgtrickle._xid(pg_snapshot_xmin(p_from)), p_from_xid),
-                  greatest(pgtrickle._xid(pg_snapshot_xmax(p_to)), p_to_xid + 1),
-                  pgtrickle._visible_sql(p_alias, p_to, p_to_xid, p_to_cid),
-                  pgtrickle._visible_sql(p_alias, p_from, p_from_xid, p_from_cid))
+    SELECT 'SELECT pgtrickle._xid(pg_snapshot_xmin(s)) AS xmin, pgtrickle._xid(pg_snapshot_xmax(s)) AS xmax, '
+           'array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(s) x) AS xip FROM pg_current_snapshot() s'
 $$;
 
 -- Deletes buffer rows every consumer of a source has passed: rows of transactions that

@@ -1,8 +1,17 @@
 -- The refresh driver. Every refresh, whoever starts it, runs here in one transaction:
--- take the stream table's advisory lock (fencing), decide NO_DATA or recompute, apply the
--- difference, append it to the stream table's own change buffer when something consumes it,
--- advance the frontier, write history, trim consumed changes. All data is read by a single
--- statement, so the result is exact at any isolation level.
+-- take the stream table's advisory lock (fencing), decide NO_DATA, DIFFERENTIAL or FULL,
+-- apply the change to the storage table (writing only rows whose values change), append that
+-- change to the stream table's own buffer when something consumes it, advance the frontier,
+-- write history, trim consumed changes. All data is read by one statement, so the result is
+-- exact at any isolation level.
+--
+-- A compiled refresh program (pgt_stream_tables.refresh_program) is JSON:
+--   {"format": 2, "mode": "FULL"|"DIFFERENTIAL", "full_sql": ..., "delta_sql": ..., "sources": [oid...]}
+-- full_sql yields (__pgt_row_id, <every storage column after it>); delta_sql yields
+-- (__pgt_row_id, __pgt_op, <the same columns>): op 'I' gives a row's new contents, 'D' says the
+-- row must not exist. In delta_sql, {{changes:OID}} stands for the consumed rows of a source's
+-- change buffer and {{self}} for the storage table. Without full_sql, rows are identified by
+-- their contents (a hash of the row and its ordinal among identical rows).
 
 CREATE OR REPLACE FUNCTION pgtrickle._lock_namespace()
 RETURNS integer
@@ -10,13 +19,29 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT 1414679372  -- 'TRKL'
 $$;
 
--- Quoted user columns of a stream table's storage, in order (without __pgt_row_id).
-CREATE OR REPLACE FUNCTION pgtrickle._storage_columns(p_relid oid, p_prefix text DEFAULT '')
+-- Quoted storage columns, in order: the query's columns ('user'), Trickle's hidden state
+-- ('aux', named __pgt_*), or both ('all'); never __pgt_row_id.
+CREATE OR REPLACE FUNCTION pgtrickle._columns(p_relid oid, p_which text, p_prefix text DEFAULT '')
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT string_agg(p_prefix || quote_ident(attname), ', ' ORDER BY attnum)
       FROM pg_attribute
      WHERE attrelid = p_relid AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'
+       AND CASE p_which WHEN 'user' THEN attname NOT LIKE '\_\_pgt\_%'
+                        WHEN 'aux' THEN attname LIKE '\_\_pgt\_%'
+                        ELSE true END
+$$;
+
+-- "a.c1::text IS DISTINCT FROM b.c1::text OR ..." over the chosen columns: text comparison
+-- works for every type (json has no equality) and notices every visible difference.
+CREATE OR REPLACE FUNCTION pgtrickle._differs_sql(p_relid oid, p_which text, p_left text, p_right text)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(string_agg(format('%1$s.%3$I::text IS DISTINCT FROM %2$s.%3$I::text', p_left, p_right, attname),
+                               ' OR ' ORDER BY attnum), 'false')
+      FROM pg_attribute
+     WHERE attrelid = p_relid AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'
+       AND CASE p_which WHEN 'user' THEN attname NOT LIKE '\_\_pgt\_%' ELSE true END
 $$;
 
 -- Rejects direct writes to a stream table's storage; refreshes set pgtrickle.maintenance.
@@ -32,61 +57,125 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- The single statement of a full refresh: recompute the defining query, give every row a
--- content-derived identity (a hash of the row plus its ordinal among identical rows), delete
--- the rows that disappeared, insert the new ones, and emit exactly that difference.
-CREATE OR REPLACE FUNCTION pgtrickle._full_refresh_sql(p_st pgtrickle.pgt_stream_tables, p_own_cid integer)
+-- The full contents of a stream table with row identities: the compiled program's full_sql,
+-- or, without one, the defining query with rows identified by their contents.
+CREATE OR REPLACE FUNCTION pgtrickle._full_rows_sql(p_st pgtrickle.pgt_stream_tables)
+RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_st.refresh_program ? 'full_sql' THEN
+        RETURN p_st.refresh_program->>'full_sql';
+    END IF;
+    RETURN format($sql$SELECT hashtextextended(__pgt_text, row_number() OVER (PARTITION BY hashtextextended(__pgt_text, 0))) AS __pgt_row_id, %1$s
+  FROM (SELECT __pgt_q.*, __pgt_q::text AS __pgt_text FROM (%2$s
+) __pgt_q) __pgt_s$sql$,
+        pgtrickle._columns(p_st.pgt_relid, 'user'), p_st.defining_query);
+END $$;
+
+-- A program's delta SQL with its placeholders filled in for this refresh.
+CREATE OR REPLACE FUNCTION pgtrickle._delta_rows_sql(
+    p_st pgtrickle.pgt_stream_tables, p_own_xid bigint, p_own_cid integer)
+RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_sql text := replace(p_st.refresh_program->>'delta_sql', '{{self}}', p_st.pgt_relid::regclass::text);
+    v_source text;
+BEGIN
+    FOR v_source IN SELECT jsonb_array_elements_text(p_st.refresh_program->'sources') LOOP
+        v_sql := replace(v_sql, '{{changes:' || v_source || '}}',
+            format('(SELECT * FROM %s __pgt_b WHERE %s)', pgtrickle._buffer(v_source::oid),
+                   pgtrickle._changes_predicate('__pgt_b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
+                                                NULL, p_own_xid, p_own_cid)));
+    END LOOP;
+    RETURN v_sql;
+END $$;
+
+-- The single statement of a refresh. p_rows is full-contents SQL (p_full) or delta SQL; the
+-- statement turns it into the set of target rows, deletes, updates (only when a value
+-- differs) and inserts, emits exactly the visible change to the stream table's own buffer,
+-- and advances the frontier to its own snapshot if nobody else did (compare-and-set).
+CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer)
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_storage text := p_st.pgt_relid::regclass::text;
-    v_columns text := pgtrickle._storage_columns(p_st.pgt_relid);
+    v_all text := pgtrickle._columns(p_st.pgt_relid, 'all');
+    v_user text := pgtrickle._columns(p_st.pgt_relid, 'user');
     v_buffer regclass := pgtrickle._buffer(p_st.pgt_relid);
+    v_target text;
     v_output text := '';
 BEGIN
+    IF p_full THEN
+        v_target := format($t$__pgt_full AS MATERIALIZED (%1$s
+), __pgt_target AS MATERIALIZED (
+    SELECT __pgt_row_id, 'I'::"char" AS __pgt_op, %2$s FROM __pgt_full
+    UNION ALL
+    SELECT s.__pgt_row_id, 'D'::"char", %3$s FROM %4$s s
+     WHERE NOT EXISTS (SELECT 1 FROM __pgt_full f WHERE f.__pgt_row_id = s.__pgt_row_id)
+)$t$, p_rows, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 's.'), v_storage);
+    ELSE
+        v_target := format($t$__pgt_delta AS MATERIALIZED (%1$s
+), __pgt_target AS MATERIALIZED (
+    SELECT DISTINCT ON (__pgt_row_id) __pgt_row_id, __pgt_op::"char" AS __pgt_op, %2$s
+      FROM __pgt_delta ORDER BY __pgt_row_id, __pgt_op DESC
+)$t$, p_rows, v_all);
+    END IF;
     IF v_buffer IS NOT NULL THEN
         v_output := format($out$, __pgt_out AS (
     INSERT INTO %1$s (__pgt_xid, __pgt_op, __pgt_row_id, %2$s)
     SELECT pgtrickle._xid(pg_current_xact_id()), 'D', __pgt_row_id, %2$s FROM __pgt_del
     UNION ALL
+    SELECT pgtrickle._xid(pg_current_xact_id()), 'D', __pgt_row_id, %2$s FROM __pgt_old
+     WHERE __pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_changed)
+    UNION ALL
+    SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_changed
+    UNION ALL
     SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_ins
-)$out$, v_buffer, v_columns);
+)$out$, v_buffer, v_user);
     END IF;
-    RETURN format($sql$WITH __pgt_new AS MATERIALIZED (
-    SELECT hashtextextended(__pgt_text, row_number() OVER (PARTITION BY hashtextextended(__pgt_text, 0))) AS __pgt_row_id,
-           %2$s
-      FROM (SELECT __pgt_q.*, __pgt_q::text AS __pgt_text FROM (%3$s
-) __pgt_q) __pgt_s
-), __pgt_ins AS (
-    INSERT INTO %1$s (__pgt_row_id, %2$s)
-    SELECT n.__pgt_row_id, %4$s FROM __pgt_new n
-     WHERE NOT EXISTS (SELECT 1 FROM %1$s o WHERE o.__pgt_row_id = n.__pgt_row_id)
-    RETURNING *
+    RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s,
+__pgt_old AS MATERIALIZED (
+    SELECT s.* FROM %3$s s WHERE s.__pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_target)
 ), __pgt_del AS (
-    DELETE FROM %1$s o
-     WHERE NOT EXISTS (SELECT 1 FROM __pgt_new n WHERE n.__pgt_row_id = o.__pgt_row_id)
-    RETURNING o.*
-)%5$s, __pgt_meta AS (
+    DELETE FROM %3$s s USING __pgt_target t
+     WHERE s.__pgt_row_id = t.__pgt_row_id AND t.__pgt_op = 'D'
+    RETURNING s.*
+), __pgt_upd AS (
+    UPDATE %3$s s SET (%4$s) = (SELECT %5$s)
+      FROM __pgt_target t
+     WHERE s.__pgt_row_id = t.__pgt_row_id AND t.__pgt_op = 'I' AND (%6$s)
+    RETURNING s.*
+), __pgt_changed AS (
+    SELECT u.* FROM __pgt_upd u JOIN __pgt_old o ON o.__pgt_row_id = u.__pgt_row_id WHERE %7$s
+), __pgt_ins AS (
+    INSERT INTO %3$s (__pgt_row_id, %4$s)
+    SELECT t.__pgt_row_id, %5$s FROM __pgt_target t
+     WHERE t.__pgt_op = 'I' AND NOT EXISTS (SELECT 1 FROM __pgt_old o WHERE o.__pgt_row_id = t.__pgt_row_id)
+    RETURNING *
+)%8$s, __pgt_meta AS (
     UPDATE pgtrickle.pgt_stream_tables
        SET frontier = pg_current_snapshot(), frontier_xid = pgtrickle._xid(pg_current_xact_id()),
-           frontier_cid = %7$s, is_populated = true, needs_reinit = false,
+           frontier_cid = %10$s, is_populated = true, needs_reinit = false,
            data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),
            consecutive_errors = 0, last_error_message = NULL, updated_at = now()
-     WHERE pgt_id = %6$s AND frontier::text IS NOT DISTINCT FROM %8$L
-       AND frontier_xid IS NOT DISTINCT FROM %9$L::bigint AND frontier_cid IS NOT DISTINCT FROM %10$L::integer
+     WHERE pgt_id = %9$s AND frontier::text IS NOT DISTINCT FROM %11$L
+       AND frontier_xid IS NOT DISTINCT FROM %12$L::bigint AND frontier_cid IS NOT DISTINCT FROM %13$L::integer
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
+       (SELECT count(*) FROM __pgt_changed) AS rows_updated,
        (SELECT count(*) FROM __pgt_del) AS rows_deleted,
        (SELECT count(*) FROM __pgt_meta) AS catalog_rows,
        pg_current_snapshot() AS frontier_to$sql$,
-        v_storage, v_columns, p_st.defining_query, pgtrickle._storage_columns(p_st.pgt_relid, 'n.'),
+        pgtrickle._snapshot_cte(), v_target, v_storage, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 't.'),
+        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 's', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'u', 'o'),
         v_output, p_st.pgt_id, p_own_cid, p_st.frontier::text, p_st.frontier_xid, p_st.frontier_cid);
 END $$;
 
 -- True when any source changed between the stream table's frontier and p_to.
 CREATE OR REPLACE FUNCTION pgtrickle._has_changes(
-    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer, p_op text DEFAULT NULL)
 RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -101,11 +190,12 @@ BEGIN
         v_buffer := pgtrickle._buffer(v_source.source_relid);
         -- Materialized views and foreign tables cannot be captured: always recompute.
         IF v_buffer IS NULL THEN
-            RETURN true;
+            RETURN p_op IS NULL;
         END IF;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s b WHERE %s)', v_buffer,
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s b WHERE %s%s)', v_buffer,
                        pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
-                                                    p_to, p_to_xid, p_to_cid))
+                                                    p_to, p_to_xid, p_to_cid),
+                       CASE WHEN p_op IS NULL THEN '' ELSE format(' AND b.__pgt_op = %L', p_op) END)
            INTO v_found;
         IF v_found THEN
             RETURN true;
@@ -136,19 +226,7 @@ BEGIN
         RETURN NULL;
     END IF;
     SELECT * INTO v_st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id;
-    IF v_st.pgt_id IS NULL THEN
-        RAISE EXCEPTION 'stream table with id % does not exist (was it dropped?)', p_pgt_id USING ERRCODE = 'undefined_table';
-    END IF;
-    IF v_st.status = 'SUSPENDED' THEN
-        RAISE EXCEPTION 'stream table % is suspended; resume it with pgtrickle.resume_stream_table(%) first',
-            pgtrickle._display_name(v_st), quote_literal(pgtrickle._display_name(v_st))
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF v_st.status = 'ERROR' THEN
-        RAISE EXCEPTION 'stream table % is in ERROR: %', pgtrickle._display_name(v_st), v_st.last_error_message
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'change its definition or refresh mode with pgtrickle.alter_stream_table';
-    END IF;
+    PERFORM pgtrickle._check_refreshable(v_st, p_pgt_id);
 
     -- Changes this transaction made before the refresh are identified by command id.
     v_own_xid := pgtrickle._xid(pg_current_xact_id_if_assigned());
@@ -166,26 +244,26 @@ BEGIN
                    frontier_cid = v_own_cid, data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),
                    consecutive_errors = 0, last_error_message = NULL, updated_at = now()
              WHERE pgt_id = p_pgt_id;
-            SELECT 0::bigint AS rows_inserted, 0::bigint AS rows_deleted, v_snapshot AS frontier_to INTO v_result;
+            SELECT 0::bigint AS rows_inserted, 0::bigint AS rows_updated, 0::bigint AS rows_deleted,
+                   v_snapshot AS frontier_to INTO v_result;
+        ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL'
+              AND NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
+            v_action := 'DIFFERENTIAL';
+            SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid);
         END IF;
     END IF;
 
     IF v_action IS NULL THEN
         v_action := CASE WHEN v_st.needs_reinit THEN 'REINITIALIZE' ELSE 'FULL' END;
-        PERFORM set_config('pgtrickle.maintenance', 'on', true);
-        EXECUTE pgtrickle._full_refresh_sql(v_st, v_own_cid) INTO v_result;
-        PERFORM set_config('pgtrickle.maintenance', '', true);
-        IF v_result.catalog_rows <> 1 THEN
-            RAISE EXCEPTION 'stream table % was refreshed concurrently; this refresh was rolled back', pgtrickle._display_name(v_st)
-                USING ERRCODE = 'serialization_failure';
-        END IF;
+        SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._full_rows_sql(v_st), true, v_own_cid);
     END IF;
 
     INSERT INTO pgtrickle.pgt_refresh_history
-        (pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_deleted, delta_row_count,
-         status, initiated_by, frontier_from, frontier_to)
+        (pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_updated, rows_deleted,
+         delta_row_count, status, initiated_by, frontier_from, frontier_to)
     VALUES (p_pgt_id, statement_timestamp(), v_start, clock_timestamp(), v_action, v_result.rows_inserted,
-            v_result.rows_deleted, v_result.rows_inserted + v_result.rows_deleted,
+            v_result.rows_updated, v_result.rows_deleted,
+            v_result.rows_inserted + v_result.rows_deleted + 2 * v_result.rows_updated,
             'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to)
     RETURNING refresh_id INTO v_refresh_id;
 
@@ -193,6 +271,45 @@ BEGIN
         PERFORM pgtrickle._trim_changes(v_source);
     END LOOP;
     RETURN v_refresh_id;
+END $$;
+
+-- Runs one refresh statement with the storage protection lifted and checks its frontier
+-- compare-and-set.
+CREATE OR REPLACE FUNCTION pgtrickle._run(
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer,
+    OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT frontier_to pg_snapshot)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_catalog_rows bigint;
+BEGIN
+    PERFORM set_config('pgtrickle.maintenance', 'on', true);
+    EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid)
+       INTO rows_inserted, rows_updated, rows_deleted, v_catalog_rows, frontier_to;
+    PERFORM set_config('pgtrickle.maintenance', '', true);
+    IF v_catalog_rows <> 1 THEN
+        RAISE EXCEPTION 'stream table % was refreshed concurrently; this refresh was rolled back', pgtrickle._display_name(p_st)
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+END $$;
+
+-- Fails unless a stream table exists and may be refreshed now.
+CREATE OR REPLACE FUNCTION pgtrickle._check_refreshable(p_st pgtrickle.pgt_stream_tables, p_pgt_id bigint)
+RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_st.pgt_id IS NULL THEN
+        RAISE EXCEPTION 'stream table with id % does not exist (was it dropped?)', p_pgt_id USING ERRCODE = 'undefined_table';
+    END IF;
+    IF p_st.status = 'SUSPENDED' THEN
+        RAISE EXCEPTION 'stream table % is suspended; resume it with pgtrickle.resume_stream_table(%) first',
+            pgtrickle._display_name(p_st), quote_literal(pgtrickle._display_name(p_st))
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF p_st.status = 'ERROR' THEN
+        RAISE EXCEPTION 'stream table % is in ERROR: %', pgtrickle._display_name(p_st), p_st.last_error_message
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'change its definition or refresh mode with pgtrickle.alter_stream_table';
+    END IF;
 END $$;
 
 -- Records a refresh that failed (called in a fresh transaction after the failed one rolled back).

@@ -1,7 +1,5 @@
 package dev.trickle.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trickle.engine.Compilation;
 import dev.trickle.engine.InvalidQueryException;
 import dev.trickle.engine.RefreshCompiler;
@@ -12,9 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates, alters, drops and compiles stream tables through the SQL API.
@@ -24,8 +20,6 @@ import java.util.Map;
  * defined directly in SQL wait, INITIALIZING, for {@link #compilePending()}.
  */
 public final class StreamTableDefinitions {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final ConnectionSource connections;
   private final RefreshCompiler compiler;
 
@@ -36,13 +30,12 @@ public final class StreamTableDefinitions {
 
   /** Creates, compiles and (if asked) populates a stream table, all in one transaction. */
   public StreamTableInfo create(StreamTableDefinition definition) {
-    Compilation compilation = compiler.compile(definition.name(), definition.query(), definition.mode());
     return Sql.inTransaction(connections, connection -> {
       Sql.call(connection,
           "SELECT pgtrickle.create_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, initialize => false)",
           definition.name(), definition.query(), definition.schedule(), definition.mode().name());
       StreamTableInfo created = find(connection, definition.name());
-      storeProgram(connection, created, compilation);
+      ProgramStore.store(connection, created, compile(connection, created));
       if (definition.initialize()) {
         Sql.call(connection, "SELECT pgtrickle._refresh(?, 'INITIAL', true)", created.id().value());
       }
@@ -62,8 +55,7 @@ public final class StreamTableDefinitions {
           changes.mode().map(RefreshMode::name).orElse(null), changes.status().map(Enum::name).orElse(null));
       StreamTableInfo altered = find(connection, name);
       if (!altered.compiled()) {
-        storeProgram(connection, altered,
-            compiler.compile(altered.displayName(), altered.definingQuery(), altered.refreshMode()));
+        ProgramStore.store(connection, altered, compile(connection, altered));
       }
       return find(connection, name);
     });
@@ -91,8 +83,7 @@ public final class StreamTableDefinitions {
   public StreamTableInfo compile(StreamTableInfo table) {
     return Sql.inTransaction(connections, connection -> {
       try {
-        storeProgram(connection, table,
-            compiler.compile(table.displayName(), table.definingQuery(), table.refreshMode()));
+        ProgramStore.store(connection, table, compile(connection, table));
       } catch (InvalidQueryException | UnsupportedRefreshModeException e) {
         storeFailure(connection, table, e.getMessage());
       }
@@ -120,17 +111,9 @@ public final class StreamTableDefinitions {
     return StreamTableCatalog.find(connection, name);
   }
 
-  private static void storeProgram(Connection connection, StreamTableInfo table, Compilation compilation)
-      throws SQLException {
-    Sql.call(connection,
-        "UPDATE pgtrickle.pgt_stream_tables SET effective_refresh_mode = ?, refresh_mode_reason = ?, "
-            + "refresh_program = ?::jsonb, program_version = program_version + 1, "
-            + "status = CASE WHEN status = 'SUSPENDED' THEN status ELSE 'ACTIVE' END, "
-            + "last_error_message = NULL, updated_at = now() "
-            + "WHERE pgt_id = ? AND defining_query = ? AND refresh_mode = ? AND refresh_program IS NULL",
-        compilation.effectiveMode().name(), compilation.reason(), programJson(compilation),
-        table.id().value(), table.definingQuery(), table.refreshMode().name());
-    Sql.call(connection, "SELECT pgtrickle._notify('compiled', ?)", table.id().value());
+  private Compilation compile(Connection connection, StreamTableInfo table) throws SQLException {
+    return compiler.compile(table.displayName(), table.definingQuery(), table.refreshMode(),
+        new JdbcSchemaCatalog(connection), ProgramStore.outputs(connection, table));
   }
 
   private static void storeFailure(Connection connection, StreamTableInfo table, String reason) throws SQLException {
@@ -139,16 +122,5 @@ public final class StreamTableDefinitions {
             + "WHERE pgt_id = ? AND defining_query = ? AND refresh_mode = ? AND refresh_program IS NULL "
             + "AND status <> 'SUSPENDED'",
         reason, table.id().value(), table.definingQuery(), table.refreshMode().name());
-  }
-
-  private static String programJson(Compilation compilation) {
-    Map<String, Object> program = new LinkedHashMap<>();
-    program.put("format", compilation.program().format());
-    program.put("mode", compilation.program().mode().name());
-    try {
-      return JSON.writeValueAsString(program);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize refresh program", e);
-    }
   }
 }

@@ -28,7 +28,7 @@ class StreamTableDefinitionsTest {
   void reset() {
     db.execute(CatalogTesting.DROP_ALL_STREAM_TABLES,
         "DROP TABLE IF EXISTS orders",
-        "CREATE TABLE orders (id int, region text, amount int)",
+        "CREATE TABLE orders (id int PRIMARY KEY, region text, amount int)",
         "INSERT INTO orders VALUES (1, 'north', 10), (2, 'south', 20), (3, 'north', 5)");
   }
 
@@ -41,8 +41,8 @@ class StreamTableDefinitionsTest {
     StreamTableInfo created = definitions.create(
         definition("by_region", "SELECT region, sum(amount) AS total FROM orders GROUP BY region", RefreshMode.AUTO));
     assertEquals(StreamTableStatus.ACTIVE, created.status());
-    assertEquals(Optional.of(RefreshMode.FULL), created.effectiveMode());
-    assertTrue(created.modeReason().startsWith("AUTO chose FULL"), created.modeReason());
+    assertEquals(Optional.of(RefreshMode.DIFFERENTIAL), created.effectiveMode());
+    assertEquals("aggregate: change merged into stored state", created.modeReason());
     assertTrue(created.populated());
     assertEquals("public.by_region", created.displayName());
     assertEquals(2, db.queryLong("SELECT count(*) FROM by_region"));
@@ -52,9 +52,18 @@ class StreamTableDefinitionsTest {
   }
 
   @Test
+  void shouldFallBackToFullUnderAutoWithTheReason() {
+    StreamTableInfo created = definitions.create(
+        definition("noisy", "SELECT id, random() AS r FROM orders", RefreshMode.AUTO));
+    assertEquals(Optional.of(RefreshMode.FULL), created.effectiveMode());
+    assertEquals("AUTO chose FULL: the differential engine cannot maintain volatile function random()",
+        created.modeReason());
+  }
+
+  @Test
   void shouldLeaveNothingBehindWhenTheModeIsUnsupported() {
     assertThrows(UnsupportedRefreshModeException.class, () -> definitions.create(
-        definition("by_region", "SELECT region FROM orders", RefreshMode.DIFFERENTIAL)));
+        definition("by_region", "SELECT region, random() AS r FROM orders", RefreshMode.DIFFERENTIAL)));
     assertEquals(List.of(), catalog.list());
     assertEquals(null, db.queryValue("SELECT to_regclass('by_region')"));
   }
@@ -62,7 +71,7 @@ class StreamTableDefinitionsTest {
   @Test
   void shouldCompileStreamTablesDefinedInSql() {
     db.execute("SELECT pgtrickle.create_stream_table('a', 'SELECT id FROM orders', '1s')",
-        "SELECT pgtrickle.create_stream_table('b', 'SELECT id FROM orders', '1s', 'DIFFERENTIAL')");
+        "SELECT pgtrickle.create_stream_table('b', 'SELECT id, random() AS r FROM orders', '1s', 'DIFFERENTIAL')");
     assertEquals(StreamTableStatus.INITIALIZING, catalog.find("a").status());
     assertTrue(catalog.find("a").populated(), "SQL-created tables are populated at once");
 
@@ -71,7 +80,8 @@ class StreamTableDefinitionsTest {
     assertEquals(StreamTableStatus.ACTIVE, catalog.find("a").status());
     StreamTableInfo failed = catalog.find("b");
     assertEquals(StreamTableStatus.ERROR, failed.status());
-    assertTrue(failed.lastError().contains("DIFFERENTIAL refresh is not yet supported"), failed.lastError());
+    assertTrue(failed.lastError().contains("DIFFERENTIAL refresh cannot maintain volatile function random()"),
+        failed.lastError());
     IllegalStateException refused =
         assertThrows(IllegalStateException.class, () -> db.execute("SELECT pgtrickle.refresh_stream_table('b')"));
     assertTrue(refused.getMessage().contains("is in ERROR"), refused.getMessage());

@@ -1,37 +1,61 @@
 package dev.trickle.engine;
 
+import dev.trickle.engine.delta.DeltaRules;
+import dev.trickle.engine.model.PlanPrinter;
+import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.parse.QueryBuilder;
 import dev.trickle.protocol.RefreshMode;
+import java.util.List;
 
 /**
  * Compiles defining queries into refresh programs.
  *
- * <p>This version maintains every stream table by recomputation (FULL): AUTO resolves to
- * FULL with the reason recorded, and DIFFERENTIAL or IMMEDIATE requests are refused with a
- * reason naming the stream table. Stateless and thread-safe.
+ * <p>AUTO and DIFFERENTIAL get a differential program when the query's constructs can be
+ * maintained; otherwise AUTO falls back to FULL, recording the construct as the reason, and
+ * DIFFERENTIAL is refused naming it. FULL always recomputes. IMMEDIATE is not available yet.
+ * Stateless and thread-safe.
  */
 public final class RefreshCompiler {
   /**
    * Compiles one stream table's definition.
    *
    * @param streamTable the stream table's display name, used in messages
+   * @param definingQuery the query as PostgreSQL deparses it (schema-qualified)
+   * @param outputs the stream table's query columns (names and types), in storage order
    * @throws InvalidQueryException if the query is not a single SELECT
    * @throws UnsupportedRefreshModeException if the requested mode cannot be honoured
    */
-  public Compilation compile(String streamTable, String definingQuery, RefreshMode requested) {
-    DefiningQuery query = DefiningQuery.parse(definingQuery);
-    return switch (requested) {
-      case FULL -> new Compilation(RefreshMode.FULL, "FULL refresh requested", RefreshProgram.fullRecompute());
-      case AUTO -> new Compilation(RefreshMode.FULL, autoReason(query), RefreshProgram.fullRecompute());
-      case DIFFERENTIAL, IMMEDIATE -> throw new UnsupportedRefreshModeException(
-          "stream table '" + streamTable + "': " + requested
-              + " refresh is not yet supported by this version; use refresh_mode => 'AUTO' or 'FULL'");
-    };
+  public Compilation compile(String streamTable, String definingQuery, RefreshMode requested, SchemaCatalog catalog,
+      List<OutputColumnInfo> outputs) {
+    if (requested == RefreshMode.IMMEDIATE) {
+      throw new UnsupportedRefreshModeException("stream table '" + streamTable
+          + "': IMMEDIATE refresh is not yet supported by this version; use refresh_mode => 'AUTO', 'DIFFERENTIAL' or 'FULL'");
+    }
+    DefiningQuery.parse(definingQuery);
+    if (requested == RefreshMode.FULL) {
+      return new Compilation(RefreshMode.FULL, "FULL refresh requested", RefreshProgram.fullRecompute(plan(definingQuery, catalog)));
+    }
+    try {
+      QueryNode query = QueryBuilder.build(definingQuery, catalog);
+      DeltaRules.Program program = DeltaRules.program(query, catalog, outputs);
+      return new Compilation(RefreshMode.DIFFERENTIAL, program.strategy(),
+          new RefreshProgram(RefreshProgram.CURRENT_FORMAT, RefreshMode.DIFFERENTIAL, program.fullSql(),
+              program.deltaSql(), program.sources(), program.aux(), PlanPrinter.print(query), program.strategy()));
+    } catch (UnsupportedQueryException e) {
+      if (requested == RefreshMode.DIFFERENTIAL) {
+        throw new UnsupportedRefreshModeException("stream table '" + streamTable
+            + "': DIFFERENTIAL refresh cannot maintain " + e.construct() + "; use refresh_mode => 'AUTO' or 'FULL'");
+      }
+      return new Compilation(RefreshMode.FULL, "AUTO chose FULL: the differential engine cannot maintain " + e.construct(),
+          RefreshProgram.fullRecompute(plan(definingQuery, catalog)));
+    }
   }
 
-  private static String autoReason(DefiningQuery query) {
-    if (!query.analyzable()) {
-      return "AUTO chose FULL: the query could not be analyzed (" + query.parseProblem() + ")";
+  private static String plan(String definingQuery, SchemaCatalog catalog) {
+    try {
+      return PlanPrinter.print(QueryBuilder.build(definingQuery, catalog));
+    } catch (UnsupportedQueryException | InvalidQueryException e) {
+      return "(no operator tree: " + e.getMessage() + ")";
     }
-    return "AUTO chose FULL: differential maintenance is not yet supported by this version";
   }
 }

@@ -1,43 +1,72 @@
 package dev.trickle.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.protocol.RefreshMode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RefreshCompilerTest {
   private final RefreshCompiler compiler = new RefreshCompiler();
+  private final FakeSchemaCatalog catalog = new FakeSchemaCatalog()
+      .table("orders", List.of("id"), "id integer", "region text", "amount integer");
+
+  private static final String BY_REGION =
+      "SELECT orders.region, sum(orders.amount) AS total FROM public.orders GROUP BY orders.region";
+  private static final List<OutputColumnInfo> BY_REGION_COLUMNS =
+      List.of(new OutputColumnInfo("region", "text"), new OutputColumnInfo("total", "bigint"));
 
   @Test
-  void shouldResolveAutoToFullWithAReason() {
-    Compilation compilation =
-        compiler.compile("public.totals", "SELECT region, SUM(amount) FROM orders GROUP BY region", RefreshMode.AUTO);
-    assertEquals(RefreshMode.FULL, compilation.effectiveMode());
-    assertEquals(RefreshProgram.fullRecompute(), compilation.program());
-    assertTrue(compilation.reason().startsWith("AUTO chose FULL"));
+  void shouldCompileAggregatesDifferentially() {
+    Compilation compilation = compiler.compile("public.by_region", BY_REGION, RefreshMode.AUTO, catalog, BY_REGION_COLUMNS);
+    assertEquals(RefreshMode.DIFFERENTIAL, compilation.effectiveMode());
+    assertEquals("aggregate: change merged into stored state", compilation.reason());
+    RefreshProgram program = compilation.program();
+    assertEquals(List.of(16384L), program.sources());
+    assertTrue(program.deltaSql().contains("{{changes:16384}}"), program.deltaSql());
+    assertEquals(List.of("__pgt_count", "__pgt_a1", "__pgt_n1"), program.aux().stream().map(AuxColumn::name).toList());
+    assertTrue(program.plan().contains("Aggregate keys=[orders.region]"), program.plan());
   }
 
   @Test
-  void shouldRefuseDifferentialNamingTheStreamTable() {
+  void shouldFallBackToFullUnderAutoNamingTheConstruct() {
+    Compilation compilation = compiler.compile("public.noisy",
+        "SELECT orders.id, random() AS r FROM public.orders", RefreshMode.AUTO, catalog,
+        List.of(new OutputColumnInfo("id", "integer"), new OutputColumnInfo("r", "double precision")));
+    assertEquals(RefreshMode.FULL, compilation.effectiveMode());
+    assertEquals("AUTO chose FULL: the differential engine cannot maintain volatile function random()", compilation.reason());
+    assertNull(compilation.program().fullSql());
+  }
+
+  @Test
+  void shouldRefuseDifferentialNamingTheConstruct() {
     UnsupportedRefreshModeException error = assertThrows(UnsupportedRefreshModeException.class,
-        () -> compiler.compile("public.totals", "SELECT 1 AS one", RefreshMode.DIFFERENTIAL));
-    assertTrue(error.getMessage().contains("'public.totals'"), error.getMessage());
-    assertTrue(error.getMessage().contains("not yet supported"), error.getMessage());
+        () -> compiler.compile("public.noisy", "SELECT orders.id, random() AS r FROM public.orders",
+            RefreshMode.DIFFERENTIAL, catalog, List.of()));
+    assertEquals("stream table 'public.noisy': DIFFERENTIAL refresh cannot maintain volatile function random(); "
+        + "use refresh_mode => 'AUTO' or 'FULL'", error.getMessage());
+  }
+
+  @Test
+  void shouldRecomputeWhenFullIsRequested() {
+    Compilation compilation = compiler.compile("t", BY_REGION, RefreshMode.FULL, catalog, BY_REGION_COLUMNS);
+    assertEquals(RefreshMode.FULL, compilation.effectiveMode());
+    assertEquals("FULL refresh requested", compilation.reason());
+  }
+
+  @Test
+  void shouldRefuseImmediateForNow() {
+    assertThrows(UnsupportedRefreshModeException.class,
+        () -> compiler.compile("t", BY_REGION, RefreshMode.IMMEDIATE, catalog, BY_REGION_COLUMNS));
   }
 
   @Test
   void shouldRejectNonSelectStatements() {
     InvalidQueryException error = assertThrows(InvalidQueryException.class,
-        () -> compiler.compile("t", "DELETE FROM orders", RefreshMode.FULL));
+        () -> compiler.compile("t", "DELETE FROM orders", RefreshMode.AUTO, catalog, List.of()));
     assertEquals("defining query must be a SELECT statement, got DELETE", error.getMessage());
-    assertThrows(InvalidQueryException.class, () -> compiler.compile("t", "SELECT 1; SELECT 2", RefreshMode.FULL));
-  }
-
-  @Test
-  void shouldRecomputeQueriesTheParserCannotRead() {
-    Compilation compilation = compiler.compile("t", "SELECT 1 OPERATOR(pg_catalog.+) 2 AS x", RefreshMode.AUTO);
-    assertEquals(RefreshMode.FULL, compilation.effectiveMode());
   }
 }

@@ -1,0 +1,93 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.JoinKind;
+import dev.trickle.engine.model.JoinStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A block's FROM and WHERE with each item in a chosen form: the SQL every rule builds on.
+ * Joins keep their kind and conditions, so the user's expressions apply unchanged.
+ */
+final class CoreQuery {
+  private final Block block;
+  private final Map<String, RenderedItem> items;
+
+  CoreQuery(Block block, Map<String, RenderedItem> items) {
+    this.block = block;
+    this.items = items;
+  }
+
+  Block block() {
+    return block;
+  }
+
+  /** The items in FROM order. */
+  List<RenderedItem> items() {
+    return block.from() == null ? List.of() : block.from().items().stream().map(i -> items.get(i.alias())).toList();
+  }
+
+  /** The item identities of the whole block, in item order. */
+  List<String> lineage() {
+    List<String> lineage = new ArrayList<>();
+    items().forEach(item -> lineage.addAll(item.lineage()));
+    return lineage;
+  }
+
+  /** The aliases of items not on the nullable side of a LEFT join. */
+  List<String> preserved() {
+    List<String> preserved = new ArrayList<>();
+    if (block.from() != null) {
+      preserved.add(block.from().first().alias());
+      block.from().joins().stream().filter(join -> join.kind() != JoinKind.LEFT)
+          .forEach(join -> preserved.add(join.item().alias()));
+    }
+    return preserved;
+  }
+
+  /** The product of the weights of the weighted items, or "1". */
+  String weight(Function<String, ItemForm> forms) {
+    List<String> weights = new ArrayList<>();
+    for (RenderedItem item : items()) {
+      if (forms.apply(item.alias()).weighted()) {
+        weights.add(dev.trickle.engine.Sql.identifier(item.alias()) + ".__pgt_w");
+      }
+    }
+    return weights.isEmpty() ? "1::bigint" : String.join(" * ", weights);
+  }
+
+  /**
+   * "FROM ... [WHERE ...]" with items in the given forms; items in {@code innerJoined} join as
+   * INNER even if the query LEFT-joins them. {@code where} replaces the block's WHERE (null: none).
+   */
+  String fromWhere(Function<String, ItemForm> forms, Set<String> innerJoined, String where, Ctes ctes) {
+    if (block.from() == null) {
+      return where == null ? "" : " WHERE " + where;
+    }
+    StringBuilder sql = new StringBuilder(" FROM ");
+    sql.append(items.get(block.from().first().alias()).render(forms.apply(block.from().first().alias()), ctes));
+    for (JoinStep join : block.from().joins()) {
+      RenderedItem item = items.get(join.item().alias());
+      String rendered = item.render(forms.apply(item.alias()), ctes);
+      JoinKind kind = join.kind() == JoinKind.LEFT && innerJoined.contains(item.alias()) ? JoinKind.INNER : join.kind();
+      switch (kind) {
+        case CROSS -> sql.append("\n CROSS JOIN ").append(rendered);
+        case INNER -> sql.append("\n JOIN ").append(rendered).append(" ON ").append(join.condition());
+        case LEFT -> sql.append("\n LEFT JOIN ").append(rendered).append(" ON ").append(join.condition());
+      }
+    }
+    if (where != null) {
+      sql.append("\n WHERE ").append(where);
+    }
+    return sql.toString();
+  }
+
+  /** The block's own WHERE as text, or null. */
+  String where() {
+    return block.where() == null ? null : block.where().toString();
+  }
+}

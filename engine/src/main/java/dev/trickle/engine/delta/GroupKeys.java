@@ -1,0 +1,109 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.ColumnInfo;
+import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.ColumnRef;
+import dev.trickle.engine.model.Expressions;
+import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.OutputColumn;
+import dev.trickle.engine.model.TableItem;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.schema.Column;
+
+/**
+ * The grouping of an aggregated block: its GROUP BY expressions plus the columns it selects
+ * outside aggregates that GROUP BY does not name (PostgreSQL accepts those when they depend on
+ * a grouped primary key; grouping by them too changes nothing).
+ *
+ * @param expressions the key expressions as SQL
+ * @param columns for each key that is a plain column, its reference (else null)
+ * @param nullable for each key, whether it can be NULL
+ */
+record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean> nullable) {
+  static GroupKeys of(Block block, List<Expression> calls) {
+    List<String> expressions = new ArrayList<>();
+    List<ColumnRef> columns = new ArrayList<>();
+    List<Boolean> nullable = new ArrayList<>();
+    Set<ColumnRef> insideExpressionKeys = new LinkedHashSet<>();
+    for (Expression key : block.groupBy()) {
+      Expression bare = unwrap(key);
+      expressions.add(bare.toString());
+      ColumnRef column = bare instanceof Column c ? Expressions.columns(c).iterator().next() : null;
+      columns.add(column);
+      nullable.add(column == null || isNullable(block, column));
+      if (column == null) {
+        insideExpressionKeys.addAll(Expressions.columns(bare));
+      }
+    }
+    List<Expression> outside = new ArrayList<>();
+    block.select().stream().map(OutputColumn::expression).forEach(outside::add);
+    if (block.having() != null) {
+      outside.add(block.having());
+    }
+    for (Expression expression : outside) {
+      for (ColumnRef column : Expressions.columnsOutside(expression, calls)) {
+        if (columns.contains(column)) {
+          continue;
+        }
+        if (insideExpressionKeys.contains(column)) {
+          throw new UnsupportedQueryException("column " + column.qualifier() + "." + column.column()
+              + " used both inside a GROUP BY expression and on its own");
+        }
+        columns.add(column);
+        expressions.add((column.qualifier() == null ? "" : dev.trickle.engine.Sql.identifier(column.qualifier()) + ".")
+            + dev.trickle.engine.Sql.identifier(column.column()));
+        nullable.add(isNullable(block, column));
+      }
+    }
+    return new GroupKeys(List.copyOf(expressions), java.util.Collections.unmodifiableList(columns), List.copyOf(nullable));
+  }
+
+  private static Expression unwrap(Expression expression) {
+    Expression current = expression;
+    while (current instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
+      current = parenthesis.getExpression();
+    }
+    return current;
+  }
+
+  private static boolean isNullable(Block block, ColumnRef column) {
+    FromItem item = block.owner(column).orElse(null);
+    if (item == null) {
+      return true;
+    }
+    boolean preserved = block.from().first() == item
+        || block.from().joins().stream().anyMatch(join -> join.item() == item
+            && join.kind() != dev.trickle.engine.model.JoinKind.LEFT);
+    if (!preserved || !(item instanceof TableItem table)) {
+      return true;
+    }
+    return !table.relation().column(column.column()).map(ColumnInfo::notNull).orElse(false);
+  }
+
+  /** Whether every key is a plain column. */
+  boolean allColumns() {
+    return columns.stream().allMatch(c -> c != null);
+  }
+
+  /** The number of keys. */
+  int size() {
+    return expressions.size();
+  }
+
+  /** SQL restricting the block's rows to the groups listed in {@code cte} (columns __pgt_g1..). */
+  String restriction(String cte) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= size(); i++) {
+      names.add("__pgt_g" + i);
+    }
+    if (nullable.stream().noneMatch(n -> n)) {
+      return "(" + String.join(", ", expressions) + ") IN (SELECT " + String.join(", ", names) + " FROM " + cte + ")";
+    }
+    return RowIds.of(expressions) + " IN (SELECT " + RowIds.of(names) + " FROM " + cte + ")";
+  }
+}

@@ -1,0 +1,97 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.OutputColumnInfo;
+import dev.trickle.engine.SchemaCatalog;
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.DerivedItem;
+import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.model.TableItem;
+import dev.trickle.engine.model.UnionAll;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything the rules share while compiling one stream table. Not thread-safe. */
+final class ProgramContext {
+  private final SchemaCatalog catalog;
+  private final List<OutputColumnInfo> outputs;
+  private final SourceDeltas sources;
+  private final List<String> rowIdPrefix;
+
+  ProgramContext(SchemaCatalog catalog, List<OutputColumnInfo> outputs, QueryNode query) {
+    this(catalog, outputs, new SourceDeltas(), List.of());
+    register(query);
+  }
+
+  private ProgramContext(SchemaCatalog catalog, List<OutputColumnInfo> outputs, SourceDeltas sources,
+      List<String> rowIdPrefix) {
+    this.catalog = catalog;
+    this.outputs = List.copyOf(outputs);
+    this.sources = sources;
+    this.rowIdPrefix = rowIdPrefix;
+  }
+
+  /** The same context for one branch of a top-level UNION ALL: row ids also hash the branch. */
+  ProgramContext branch(int number) {
+    return new ProgramContext(catalog, outputs, sources, List.of(Integer.toString(number)));
+  }
+
+  /** SQL for the stream table row id of a row identified by {@code values}. */
+  String rowId(List<String> values) {
+    List<String> all = new java.util.ArrayList<>(rowIdPrefix);
+    all.addAll(values);
+    return RowIds.of(all);
+  }
+
+  private void register(QueryNode query) {
+    if (query instanceof UnionAll union) {
+      union.branches().forEach(this::register);
+      return;
+    }
+    Block block = (Block) query;
+    if (block.from() != null) {
+      for (FromItem item : block.from().items()) {
+        if (item instanceof TableItem table) {
+          sources.register(table);
+        } else {
+          register(((DerivedItem) item).query());
+        }
+      }
+    }
+  }
+
+  SchemaCatalog catalog() {
+    return catalog;
+  }
+
+  /** The stream table's query columns, in storage order. */
+  List<OutputColumnInfo> outputs() {
+    return outputs;
+  }
+
+  SourceDeltas sources() {
+    return sources;
+  }
+
+  /** A block's FROM items rendered for SQL generation. */
+  CoreQuery core(Block block) {
+    Map<String, RenderedItem> items = new LinkedHashMap<>();
+    if (block.from() != null) {
+      for (FromItem item : block.from().items()) {
+        items.put(item.alias(), item instanceof TableItem table
+            ? new TableRendering(table, sources)
+            : DerivedRendering.of((DerivedItem) item, this));
+      }
+    }
+    return new CoreQuery(block, items);
+  }
+
+  /** The change of a block as a Z-set with the given select list. */
+  String blockDelta(Block block, List<String> select, Ctes ctes) {
+    CoreQuery core = core(block);
+    return block.from() != null && block.from().hasOuterJoins()
+        ? OuterJoinDeltaRule.delta(core, select, ctes)
+        : JoinDeltaRule.delta(core, select, ctes);
+  }
+}

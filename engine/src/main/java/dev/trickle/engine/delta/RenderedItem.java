@@ -1,0 +1,14 @@
+package dev.trickle.engine.delta;
+
+import java.util.List;
+
+/** A FROM item that can be rendered in every {@link ItemForm} under its alias. */
+interface RenderedItem {
+  String alias();
+
+  /** The item in a form, ready for a FROM clause ("... AS alias"); may define CTEs. */
+  String render(ItemForm form, Ctes ctes);
+
+  /** Column expressions identifying the item's rows ("alias"."id"); empty if it has none. */
+  List<String> lineage();
+}

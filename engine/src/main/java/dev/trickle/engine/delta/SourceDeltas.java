@@ -1,0 +1,58 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.RelationInfo;
+import dev.trickle.engine.Sql;
+import dev.trickle.engine.model.TableItem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The change of every relation a query reads, consolidated from its change buffer: one CTE
+ * {@code __pgt_d<oid>} per relation with the key and used columns of all its FROM items and a
+ * weight per distinct row (insert images +1, delete images -1; rows whose weights cancel are
+ * dropped). Built once per program; not thread-safe.
+ */
+final class SourceDeltas {
+  private final Map<Long, Set<String>> columns = new LinkedHashMap<>();
+  private final Map<Long, RelationInfo> relations = new LinkedHashMap<>();
+
+  /** Registers an item's relation and columns (before any SQL is rendered). */
+  void register(TableItem item) {
+    relations.put(item.relation().oid(), item.relation());
+    Set<String> needed = columns.computeIfAbsent(item.relation().oid(), key -> new LinkedHashSet<>());
+    needed.addAll(item.relation().key());
+    needed.addAll(item.columns());
+  }
+
+  /** The columns rendered for a relation: key first, then used columns in table order. */
+  List<String> columnsOf(RelationInfo relation) {
+    Set<String> needed = columns.get(relation.oid());
+    List<String> ordered = new ArrayList<>(relation.key());
+    relation.columns().stream().map(c -> c.name()).filter(needed::contains).filter(c -> !ordered.contains(c))
+        .forEach(ordered::add);
+    return ordered;
+  }
+
+  /** The CTE name holding a relation's consolidated change, defining it on first use. */
+  String deltaCte(RelationInfo relation, Ctes ctes) {
+    String list = quotedColumns(relation);
+    String weight = "sum(CASE WHEN __pgt_op = 'I' THEN 1 ELSE -1 END)";
+    return ctes.addNamed("__pgt_d" + relation.oid(),
+        "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + relation.oid() + "}} __pgt_c\n"
+            + " WHERE __pgt_op IN ('I', 'D')\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
+  }
+
+  /** The quoted column list of a relation's rendering. */
+  String quotedColumns(RelationInfo relation) {
+    return String.join(", ", columnsOf(relation).stream().map(Sql::identifier).toList());
+  }
+
+  /** The oids of every relation registered, in order. */
+  List<Long> sources() {
+    return List.copyOf(relations.keySet());
+  }
+}

@@ -1,0 +1,163 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.Sql;
+import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.model.UnionAll;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compiles queries used as FROM items: blocks that select and join, blocks that group or use
+ * DISTINCT, and UNION ALL of such queries. The change of a grouping block is the affected
+ * groups' rows computed on the current state (+1) and on the exact old state (−1).
+ */
+final class SubqueryCompiler {
+  private SubqueryCompiler() {}
+
+  static Subquery compile(QueryNode query, ProgramContext context, String name) {
+    if (query instanceof UnionAll union) {
+      return union(union, context, name);
+    }
+    Block block = (Block) query;
+    if (block.windowed() || block.limited()) {
+      throw new UnsupportedQueryException("a window function or LIMIT inside a subquery");
+    }
+    return block.aggregated() || block.distinct() ? grouped(block, context, name) : projection(block, context, name);
+  }
+
+  private static List<String> outputs(Block block) {
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < block.select().size(); i++) {
+      outputs.add(block.select().get(i).expression() + " AS " + Sql.identifier(block.select().get(i).name()));
+    }
+    return outputs;
+  }
+
+  private static List<String> quotedNames(QueryNode query) {
+    return query.columnNames().stream().map(Sql::identifier).toList();
+  }
+
+  private static Subquery projection(Block block, ProgramContext context, String name) {
+    CoreQuery core = context.core(block);
+    for (RenderedItem item : core.items()) {
+      if (item.lineage().isEmpty()) {
+        throw new UnsupportedQueryException("rows of " + item.alias() + ", which has no primary key");
+      }
+    }
+    String identity = RowIds.of(core.lineage()) + " AS __pgt_k1";
+    List<String> select = new ArrayList<>(outputs(block));
+    select.add(identity);
+    String newSql = "SELECT " + String.join(", ", select)
+        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), new Ctes());
+    return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
+      String changes = ctes.add("__pgt_sz", context.blockDelta(block, select, ctes));
+      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
+          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+    });
+  }
+
+  private static Subquery grouped(Block block, ProgramContext context, String name) {
+    GroupKeys keys = block.aggregated() ? GroupKeys.of(block, AggregateDeltaRule.callNodes(block, context))
+        : new GroupKeys(block.select().stream().map(c -> c.expression().toString()).toList(),
+            java.util.Collections.nCopies(block.select().size(), null), java.util.Collections.nCopies(block.select().size(), true));
+    String newSql = groupedSql(block, context, keys, ItemForm.NEW, null, new Ctes());
+    return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
+      List<String> select = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        select.add(keys.expressions().get(i) + " AS __pgt_g" + (i + 1));
+      }
+      if (select.isEmpty()) {
+        select.add("1 AS __pgt_g0");
+      }
+      String input = ctes.add("__pgt_sin", context.blockDelta(block, select, ctes));
+      String affected = keys.size() == 0 ? input
+          : ctes.add("__pgt_sag", "SELECT DISTINCT * FROM (SELECT " + String.join(", ", groupNames(keys)) + " FROM " + input + ") __pgt_a");
+      String changes = ctes.add("__pgt_sz", "SELECT *, 1::bigint AS __pgt_w FROM ("
+          + groupedSql(block, context, keys, ItemForm.NEW, affected, ctes) + ") __pgt_new\nUNION ALL\nSELECT *, -1::bigint FROM ("
+          + groupedSql(block, context, keys, ItemForm.OLD_EXACT, affected, ctes) + ") __pgt_old");
+      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
+          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+    });
+  }
+
+  private static List<String> groupNames(GroupKeys keys) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= keys.size(); i++) {
+      names.add("__pgt_g" + i);
+    }
+    return names;
+  }
+
+  /** The grouping block over items in one form, for all groups or (affected != null) the affected ones. */
+  private static String groupedSql(Block block, ProgramContext context, GroupKeys keys, ItemForm form, String affected,
+      Ctes ctes) {
+    CoreQuery core = context.core(block);
+    if (form == ItemForm.OLD_EXACT) {
+      core.items().stream().filter(item -> item.lineage().isEmpty()).findFirst().ifPresent(item -> {
+        throw new UnsupportedQueryException("a grouping subquery over " + item.alias() + ", which has no primary key");
+      });
+    }
+    String where = core.where();
+    if (affected != null) {
+      String restriction = keys.size() == 0 ? "EXISTS (SELECT 1 FROM " + affected + ")" : keys.restriction(affected);
+      where = where == null ? restriction : "(" + where + ") AND " + restriction;
+    }
+    List<String> select = new ArrayList<>(outputs(block));
+    select.add(RowIds.of(keys.expressions()) + " AS __pgt_k1");
+    String sql = "SELECT " + (block.distinct() ? "DISTINCT " : "") + String.join(", ", select)
+        + core.fromWhere(alias -> form, Set.of(), where, ctes);
+    if (block.aggregated() && keys.size() > 0) {
+      sql += "\n GROUP BY " + String.join(", ", keys.expressions());
+    }
+    if (block.having() != null) {
+      sql += "\nHAVING " + block.having();
+    }
+    if (block.aggregated() && keys.size() == 0 && affected != null) {
+      // An aggregate without GROUP BY yields a row even from no input: keep it only when changed.
+      sql = "SELECT * FROM (" + sql + ") __pgt_g WHERE EXISTS (SELECT 1 FROM " + affected + ")";
+    }
+    return sql;
+  }
+
+  private static Subquery union(UnionAll union, ProgramContext context, String name) {
+    List<Subquery> branches = new ArrayList<>();
+    for (int i = 0; i < union.branches().size(); i++) {
+      branches.add(compile(union.branches().get(i), context, name + "_b" + (i + 1)));
+    }
+    List<String> columns = union.columnNames();
+    List<String> newParts = new ArrayList<>();
+    for (int i = 0; i < branches.size(); i++) {
+      newParts.add("SELECT " + positional(columns, branches.get(i).columns()) + ", " + RowIds.of(List.of(Integer.toString(i + 1),
+          "__pgt_k1")) + " AS __pgt_k1 FROM (" + branches.get(i).newSql() + ") __pgt_b");
+    }
+    return new SimpleSubquery(String.join("\nUNION ALL\n", newParts), columns, ctes -> {
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < branches.size(); i++) {
+        parts.add("SELECT " + positional(columns, branches.get(i).columns()) + ", " + RowIds.of(List.of(Integer.toString(i + 1),
+            "__pgt_k1")) + " AS __pgt_k1, __pgt_w FROM " + branches.get(i).deltaCte(ctes));
+      }
+      return ctes.addNamed(name, String.join("\nUNION ALL\n", parts));
+    });
+  }
+
+  /** A branch's columns under the union's names. */
+  private static String positional(List<String> names, List<String> branchColumns) {
+    List<String> columns = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      columns.add(Sql.identifier(branchColumns.get(i)) + " AS " + Sql.identifier(names.get(i)));
+    }
+    return String.join(", ", columns);
+  }
+
+  /** A compiled subquery whose change CTE is built on first use in each statement. */
+  private record SimpleSubquery(String newSql, List<String> columns, java.util.function.Function<Ctes, String> delta)
+      implements Subquery {
+    @Override
+    public String deltaCte(Ctes ctes) {
+      return delta.apply(ctes);
+    }
+  }
+}

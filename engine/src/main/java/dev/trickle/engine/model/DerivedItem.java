@@ -1,0 +1,4 @@
+package dev.trickle.engine.model;
+
+/** A subquery (or an inlined CTE) in a FROM clause. */
+public record DerivedItem(QueryNode query, String alias) implements FromItem {}

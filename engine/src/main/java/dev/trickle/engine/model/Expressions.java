@@ -1,0 +1,243 @@
+package dev.trickle.engine.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.util.deparser.ExpressionDeParser;
+
+/** Questions about, and renderings of, JSqlParser expressions. Stateless. */
+public final class Expressions {
+  private Expressions() {}
+
+  /** What an expression contains. */
+  private static class Scan extends ExpressionVisitorAdapter<Void> {
+    final Set<ColumnRef> columns = new LinkedHashSet<>();
+    final Set<String> functions = new LinkedHashSet<>();
+    final List<Expression> calls = new ArrayList<>();
+    boolean subquery;
+
+    @Override
+    public <S> Void visit(Column column, S context) {
+      if (column.getTable() != null && column.getTable().getName() != null) {
+        columns.add(new ColumnRef(unquote(column.getTable().getName()), unquote(column.getColumnName())));
+      } else {
+        columns.add(new ColumnRef(null, unquote(column.getColumnName())));
+      }
+      return null;
+    }
+
+    @Override
+    public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
+      functions.add(baseName(function.getName()));
+      calls.add(function);
+      return super.visit(function, context);
+    }
+
+    @Override
+    public <S> Void visit(AnalyticExpression analytic, S context) {
+      functions.add(baseName(analytic.getName()));
+      calls.add(analytic);
+      return super.visit(analytic, context);
+    }
+
+    @Override
+    public <S> Void visit(ParenthesedSelect select, S context) {
+      subquery = true;
+      return null;
+    }
+  }
+
+  private static Scan scan(Expression expression) {
+    Scan scan = new Scan();
+    if (expression != null) {
+      expression.accept(scan, null);
+    }
+    return scan;
+  }
+
+  /** A function name without schema or quotes, in lower case. */
+  public static String baseName(String name) {
+    String last = name.substring(name.lastIndexOf('.') + 1);
+    return last.startsWith("\"") ? unquote(last) : last.toLowerCase(Locale.ROOT);
+  }
+
+  /** An identifier as PostgreSQL stores it: quotes removed, unquoted names folded to lower case. */
+  public static String unquote(String identifier) {
+    if (identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")) {
+      return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
+    }
+    return identifier.toLowerCase(Locale.ROOT);
+  }
+
+  /** The columns an expression references (subqueries not included). */
+  public static Set<ColumnRef> columns(Expression expression) {
+    return scan(expression).columns;
+  }
+
+  /** The names of the functions an expression calls (aggregates and window functions too). */
+  public static Set<String> functionNames(Expression expression) {
+    return scan(expression).functions;
+  }
+
+  /** Whether an expression contains a subquery. */
+  public static boolean containsSubquery(Expression expression) {
+    return scan(expression).subquery;
+  }
+
+  /** Whether an expression contains a window function call. */
+  public static boolean containsWindow(Expression expression) {
+    return scan(expression).calls.stream()
+        .anyMatch(call -> call instanceof AnalyticExpression a && a.getType() != AnalyticType.FILTER_ONLY);
+  }
+
+  /** The window function calls in an expression. */
+  public static List<AnalyticExpression> windowCalls(Expression expression) {
+    return scan(expression).calls.stream()
+        .filter(call -> call instanceof AnalyticExpression a && a.getType() != AnalyticType.FILTER_ONLY)
+        .map(AnalyticExpression.class::cast).toList();
+  }
+
+  /**
+   * The aggregate calls in an expression, outermost first: plain calls and calls with FILTER,
+   * not window calls, and not calls nested inside another aggregate's arguments.
+   */
+  public static List<Expression> aggregateCalls(Expression expression, Function<String, Boolean> isAggregate) {
+    List<Expression> found = new ArrayList<>();
+    collectAggregates(expression, isAggregate, found);
+    return found;
+  }
+
+  private static void collectAggregates(Expression expression, Function<String, Boolean> isAggregate,
+      List<Expression> found) {
+    for (Expression call : scan(expression).calls) {
+      if (isAggregateCall(call, isAggregate) && found.stream().noneMatch(outer -> contains(outer, call))) {
+        found.add(call);
+      }
+    }
+  }
+
+  private static boolean contains(Expression outer, Expression inner) {
+    return outer != inner && scan(outer).calls.stream().anyMatch(call -> call == inner);
+  }
+
+  /** Whether a call node is an aggregate (with or without FILTER), as opposed to a window call. */
+  public static boolean isAggregateCall(Expression call, Function<String, Boolean> isAggregate) {
+    if (call instanceof AnalyticExpression analytic) {
+      return analytic.getType() == AnalyticType.FILTER_ONLY;
+    }
+    return call instanceof net.sf.jsqlparser.expression.Function function
+        && isAggregate.apply(baseName(function.getName()));
+  }
+
+  /** A fresh, independent copy of an expression. */
+  public static Expression copy(Expression expression) {
+    try {
+      return CCJSqlParserUtil.parseExpression(expression.toString(), false);
+    } catch (JSQLParserException e) {
+      throw new IllegalStateException("cannot re-parse expression " + expression, e);
+    }
+  }
+
+  /**
+   * The expression's SQL with every column reference replaced by what {@code columns}
+   * returns for it (null keeps the reference as written).
+   */
+  public static String render(Expression expression, Function<ColumnRef, String> columns) {
+    return render(expression, columns, java.util.Map.of());
+  }
+
+  /**
+   * The expression's SQL with the given call nodes (identity) replaced by SQL text and every
+   * column reference replaced by what {@code columns} returns for it (null keeps it).
+   */
+  public static String render(Expression expression, Function<ColumnRef, String> columns,
+      java.util.Map<Expression, String> calls) {
+    StringBuilder builder = new StringBuilder();
+    ExpressionDeParser deparser = new ExpressionDeParser() {
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.expression.Function function, S context) {
+        String replacement = replacement(calls, function);
+        return replacement == null ? super.visit(function, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(AnalyticExpression analytic, S context) {
+        String replacement = replacement(calls, analytic);
+        return replacement == null ? super.visit(analytic, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(Column column, S context) {
+        String qualifier = column.getTable() != null && column.getTable().getName() != null
+            ? unquote(column.getTable().getName()) : null;
+        String replacement = columns.apply(new ColumnRef(qualifier, unquote(column.getColumnName())));
+        if (replacement == null) {
+          return super.visit(column, context);
+        }
+        getBuilder().append(replacement);
+        return getBuilder();
+      }
+    };
+    deparser.setBuilder(builder);
+    expression.accept(deparser, null);
+    return builder.toString();
+  }
+
+  private static String replacement(java.util.Map<Expression, String> calls, Expression node) {
+    for (var entry : calls.entrySet()) {
+      if (entry.getKey() == node) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** The columns an expression references outside the given call nodes (compared by identity). */
+  public static Set<ColumnRef> columnsOutside(Expression expression, List<Expression> excluded) {
+    Scan scan = new Scan() {
+      @Override
+      public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
+        return excluded.stream().anyMatch(call -> call == function) ? null : super.visit(function, context);
+      }
+
+      @Override
+      public <S> Void visit(AnalyticExpression analytic, S context) {
+        return excluded.stream().anyMatch(call -> call == analytic) ? null : super.visit(analytic, context);
+      }
+    };
+    if (expression != null) {
+      expression.accept(scan, null);
+    }
+    return scan.columns;
+  }
+
+  /** The AND-ed parts of a condition (parentheses around it removed); empty for null. */
+  public static List<Expression> conjuncts(Expression condition) {
+    List<Expression> parts = new ArrayList<>();
+    if (condition == null) {
+      return parts;
+    }
+    Expression current = condition;
+    while (current instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
+      current = parenthesis.getExpression();
+    }
+    if (current instanceof net.sf.jsqlparser.expression.operators.conditional.AndExpression and) {
+      parts.addAll(conjuncts(and.getLeftExpression()));
+      parts.addAll(conjuncts(and.getRightExpression()));
+    } else {
+      parts.add(current);
+    }
+    return parts;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.trickle.engine.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Renders a query model as an indented operator tree, outermost operator first. */
+public final class PlanPrinter {
+  private PlanPrinter() {}
+
+  /** The tree, one operator per line. */
+  public static String print(QueryNode query) {
+    List<String> lines = new ArrayList<>();
+    print(query, 0, lines);
+    return String.join("\n", lines);
+  }
+
+  private static void print(QueryNode query, int depth, List<String> lines) {
+    if (query instanceof UnionAll union) {
+      lines.add(indent(depth) + "UnionAll");
+      union.branches().forEach(branch -> print(branch, depth + 1, lines));
+      return;
+    }
+    Block block = (Block) query;
+    int level = depth;
+    lines.add(indent(level++) + "Project " + block.columnNames());
+    if (block.limited()) {
+      lines.add(indent(level++) + "TopN order=" + block.orderBy() + " limit=" + block.limit() + " offset=" + block.offset());
+    }
+    if (block.distinct()) {
+      lines.add(indent(level++) + "Distinct");
+    }
+    if (block.windowed()) {
+      List<String> windows = block.select().stream()
+          .flatMap(c -> Expressions.windowCalls(c.expression()).stream()).map(Object::toString).toList();
+      lines.add(indent(level++) + "Window " + windows);
+    }
+    if (block.having() != null) {
+      lines.add(indent(level++) + "Filter (HAVING) " + block.having());
+    }
+    if (block.aggregated()) {
+      lines.add(indent(level++) + "Aggregate keys=" + block.groupBy());
+    }
+    if (block.where() != null) {
+      lines.add(indent(level++) + "Filter " + block.where());
+    }
+    if (block.from() != null) {
+      printFrom(block.from(), level, lines);
+    }
+  }
+
+  private static void printFrom(FromClause from, int depth, List<String> lines) {
+    List<JoinStep> joins = from.joins();
+    for (int i = joins.size() - 1; i >= 0; i--) {
+      JoinStep join = joins.get(i);
+      lines.add(indent(depth + joins.size() - 1 - i) + "Join " + join.kind()
+          + (join.condition() == null ? "" : " ON " + join.condition()));
+    }
+    int itemDepth = depth + joins.size();
+    printItem(from.first(), itemDepth, lines);
+    for (int i = 0; i < joins.size(); i++) {
+      printItem(joins.get(i).item(), depth + joins.size() - i, lines);
+    }
+  }
+
+  private static void printItem(FromItem item, int depth, List<String> lines) {
+    if (item instanceof TableItem table) {
+      lines.add(indent(depth) + "Scan " + table.relation().qualifiedName() + " AS " + table.alias()
+          + (table.keyed() ? " key=(" + String.join(", ", table.relation().key()) + ")" : " (no key)")
+          + " columns=" + table.columns().stream().sorted().collect(Collectors.joining(", ", "[", "]")));
+    } else {
+      DerivedItem derived = (DerivedItem) item;
+      lines.add(indent(depth) + "Subquery AS " + derived.alias());
+      print(derived.query(), depth + 1, lines);
+    }
+  }
+
+  private static String indent(int depth) {
+    return "  ".repeat(depth);
+  }
+}

@@ -1,0 +1,426 @@
+package dev.trickle.engine.parse;
+
+import dev.trickle.engine.FunctionInfo;
+import dev.trickle.engine.InvalidQueryException;
+import dev.trickle.engine.RelationInfo;
+import dev.trickle.engine.SchemaCatalog;
+import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.Volatility;
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.ColumnRef;
+import dev.trickle.engine.model.DerivedItem;
+import dev.trickle.engine.model.Expressions;
+import dev.trickle.engine.model.FromClause;
+import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.JoinKind;
+import dev.trickle.engine.model.JoinStep;
+import dev.trickle.engine.model.OutputColumn;
+import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.model.TableItem;
+import dev.trickle.engine.model.UnionAll;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.UnionOp;
+import net.sf.jsqlparser.statement.select.WithItem;
+
+/**
+ * Builds the query model of one defining query. One instance per query (it keeps the CTE
+ * scope while building); not thread-safe.
+ */
+public final class QueryBuilder {
+  private final SchemaCatalog catalog;
+  private final Map<String, QueryNode> ctes = new HashMap<>();
+  private final Map<String, FunctionInfo> functions = new HashMap<>();
+
+  private QueryBuilder(SchemaCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /**
+   * Builds the model of a query.
+   *
+   * @throws InvalidQueryException if the text is not a single SELECT
+   * @throws UnsupportedQueryException naming the first construct the engine cannot maintain
+   */
+  public static QueryNode build(String sql, SchemaCatalog catalog) {
+    Statement statement;
+    try {
+      statement = CCJSqlParserUtil.parse(sql);
+    } catch (JSQLParserException e) {
+      throw new UnsupportedQueryException("syntax the query parser cannot read ("
+          + firstLine(e) + ")");
+    }
+    if (!(statement instanceof Select select)) {
+      throw new InvalidQueryException("defining query must be a SELECT statement");
+    }
+    return new QueryBuilder(catalog).query(select);
+  }
+
+  private static String firstLine(JSQLParserException e) {
+    String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+    return message == null ? "unknown" : message.lines().findFirst().orElse(message).trim();
+  }
+
+  private QueryNode query(Select select) {
+    if (select.getWithItemsList() != null) {
+      for (WithItem<?> with : select.getWithItemsList()) {
+        if (with.isRecursive()) {
+          throw new UnsupportedQueryException("WITH RECURSIVE");
+        }
+        ctes.put(Expressions.unquote(with.getAlias().getName()), query(with.getSelect()));
+      }
+    }
+    if (select instanceof ParenthesedSelect parenthesed) {
+      return query(parenthesed.getSelect());
+    }
+    if (select instanceof SetOperationList setOperations) {
+      return unionAll(setOperations);
+    }
+    if (select instanceof PlainSelect plain) {
+      return block(plain);
+    }
+    throw new UnsupportedQueryException(select.getClass().getSimpleName() + " query");
+  }
+
+  private QueryNode unionAll(SetOperationList setOperations) {
+    for (var operation : setOperations.getOperations()) {
+      if (!(operation instanceof UnionOp union) || !union.isAll()) {
+        throw new UnsupportedQueryException(operation.toString().trim() + " (only UNION ALL is maintained differentially)");
+      }
+    }
+    if (setOperations.getOrderByElements() != null || setOperations.getLimit() != null
+        || setOperations.getOffset() != null) {
+      throw new UnsupportedQueryException("ORDER BY or LIMIT on a UNION ALL");
+    }
+    List<QueryNode> branches = new ArrayList<>();
+    setOperations.getSelects().forEach(branch -> branches.add(query(branch)));
+    return new UnionAll(branches);
+  }
+
+  private Block block(PlainSelect select) {
+    rejectUnsupportedClauses(select);
+    Map<String, FromItem> scope = new LinkedHashMap<>();
+    FromClause from = select.getFromItem() == null ? null : fromClause(select, scope);
+    List<OutputColumn> columns = selectList(select);
+    List<Expression> groupBy = select.getGroupBy() == null ? List.of()
+        : new ArrayList<>(select.getGroupBy().getGroupByExpressionList());
+    List<Expression> all = new ArrayList<>();
+    columns.forEach(column -> all.add(column.expression()));
+    all.add(select.getWhere());
+    all.add(select.getHaving());
+    all.addAll(groupBy);
+    if (from != null) {
+      from.joins().forEach(join -> all.add(join.condition()));
+    }
+    if (select.getOrderByElements() != null) {
+      select.getOrderByElements().forEach(order -> all.add(order.getExpression()));
+    }
+    all.removeIf(e -> e == null);
+    all.forEach(this::checkExpression);
+    boolean aggregated = !groupBy.isEmpty() || all.stream().anyMatch(this::hasAggregate);
+    Block block = new Block(withColumns(from, all), select.getWhere(), groupBy, select.getHaving(), columns,
+        aggregated, select.getDistinct() != null,
+        select.getOrderByElements() == null ? List.of() : select.getOrderByElements(),
+        constant(select.getLimit() == null ? null : select.getLimit().getRowCount(), "LIMIT"),
+        constant(select.getOffset() == null ? null : select.getOffset().getOffset(), "OFFSET"));
+    if (block.limited() && block.orderBy().isEmpty()) {
+      throw new UnsupportedQueryException("LIMIT or OFFSET without ORDER BY (its result is not deterministic)");
+    }
+    return block;
+  }
+
+  private static void rejectUnsupportedClauses(PlainSelect select) {
+    if (select.getDistinct() != null && select.getDistinct().getOnSelectItems() != null) {
+      throw new UnsupportedQueryException("DISTINCT ON");
+    }
+    if (select.getGroupBy() != null && select.getGroupBy().getGroupingSets() != null
+        && !select.getGroupBy().getGroupingSets().isEmpty()) {
+      throw new UnsupportedQueryException("GROUPING SETS, ROLLUP or CUBE");
+    }
+    if (select.getWindowDefinitions() != null && !select.getWindowDefinitions().isEmpty()) {
+      throw new UnsupportedQueryException("a named WINDOW clause");
+    }
+    if (select.getForMode() != null || select.getForUpdateTable() != null) {
+      throw new UnsupportedQueryException("FOR UPDATE/SHARE");
+    }
+    if (select.getFetch() != null) {
+      throw new UnsupportedQueryException("FETCH FIRST");
+    }
+  }
+
+  private static Long constant(Expression expression, String clause) {
+    if (expression == null) {
+      return null;
+    }
+    if (expression instanceof LongValue value) {
+      return value.getValue();
+    }
+    if (expression instanceof net.sf.jsqlparser.expression.NullValue) {
+      return null;
+    }
+    throw new UnsupportedQueryException(clause + " with a non-constant value");
+  }
+
+  private FromClause fromClause(PlainSelect select, Map<String, FromItem> scope) {
+    List<JoinStep> joins = new ArrayList<>();
+    FromItem first = flatten(select.getFromItem(), select.getJoins(), scope, joins);
+    return new FromClause(first, joins);
+  }
+
+  private FromItem flatten(net.sf.jsqlparser.statement.select.FromItem item, List<Join> joins,
+      Map<String, FromItem> scope, List<JoinStep> steps) {
+    FromItem first;
+    if (item instanceof ParenthesedFromItem group) {
+      first = flatten(group.getFromItem(), group.getJoins(), scope, steps);
+    } else {
+      first = fromItem(item, scope);
+    }
+    if (joins != null) {
+      for (Join join : joins) {
+        steps.add(joinStep(join, scope));
+      }
+    }
+    return first;
+  }
+
+  private JoinStep joinStep(Join join, Map<String, FromItem> scope) {
+    if (join.isRight() || join.isFull()) {
+      throw new UnsupportedQueryException((join.isRight() ? "RIGHT" : "FULL OUTER") + " JOIN");
+    }
+    if (join.isNatural()) {
+      throw new UnsupportedQueryException("NATURAL JOIN");
+    }
+    if (join.getFromItem() instanceof ParenthesedFromItem) {
+      throw new UnsupportedQueryException("a parenthesized join on the right side of a join");
+    }
+    Map<String, FromItem> before = new LinkedHashMap<>(scope);
+    FromItem item = fromItem(join.getFromItem(), scope);
+    Expression condition = condition(join, before, item);
+    if (join.isLeft()) {
+      return new JoinStep(JoinKind.LEFT, item, requireCondition(condition, "LEFT JOIN"));
+    }
+    if (condition == null) {
+      return new JoinStep(JoinKind.CROSS, item, null);
+    }
+    return new JoinStep(JoinKind.INNER, item, condition);
+  }
+
+  private static Expression requireCondition(Expression condition, String join) {
+    if (condition == null) {
+      throw new UnsupportedQueryException(join + " without a join condition");
+    }
+    return condition;
+  }
+
+  private Expression condition(Join join, Map<String, FromItem> before, FromItem item) {
+    Expression condition = null;
+    for (Expression on : join.getOnExpressions()) {
+      condition = condition == null ? on : new AndExpression(condition, on);
+    }
+    if (join.getUsingColumns() != null) {
+      for (Column using : join.getUsingColumns()) {
+        String column = Expressions.unquote(using.getColumnName());
+        String left = before.values().stream().filter(candidate -> hasColumn(candidate, column))
+            .map(FromItem::alias).findFirst()
+            .orElseThrow(() -> new UnsupportedQueryException("USING column " + column + " not found on the left"));
+        Expression equality = parseExpression(quote(left) + "." + quote(column) + " = " + quote(item.alias()) + "."
+            + quote(column));
+        condition = condition == null ? equality : new AndExpression(condition, equality);
+      }
+    }
+    return condition;
+  }
+
+  private static boolean hasColumn(FromItem item, String column) {
+    if (item instanceof TableItem table) {
+      return table.relation().column(column).isPresent();
+    }
+    return ((DerivedItem) item).query().columnNames().contains(column);
+  }
+
+  private FromItem fromItem(net.sf.jsqlparser.statement.select.FromItem item, Map<String, FromItem> scope) {
+    FromItem built;
+    if (item instanceof Table table) {
+      built = tableItem(table);
+    } else if (item instanceof ParenthesedSelect subquery) {
+      if (subquery.getAlias() == null) {
+        throw new UnsupportedQueryException("a subquery in FROM without an alias");
+      }
+      QueryNode query = new QueryBuilder(catalog).withScope(ctes).query(subquery.getSelect());
+      built = new DerivedItem(renamed(query, subquery.getAlias()), Expressions.unquote(subquery.getAlias().getName()));
+    } else {
+      throw new UnsupportedQueryException("FROM item " + item.getClass().getSimpleName()
+          + " (LATERAL, functions and VALUES in FROM are not maintained differentially)");
+    }
+    if (scope.putIfAbsent(built.alias(), built) != null) {
+      throw new UnsupportedQueryException("two FROM items named " + built.alias());
+    }
+    return built;
+  }
+
+  private QueryBuilder withScope(Map<String, QueryNode> outer) {
+    ctes.putAll(outer);
+    return this;
+  }
+
+  private FromItem tableItem(Table table) {
+    String name = Expressions.unquote(table.getName());
+    String alias = table.getAlias() == null ? name : Expressions.unquote(table.getAlias().getName());
+    if (table.getSchemaName() == null && ctes.containsKey(name)) {
+      QueryNode cte = ctes.get(name);
+      return new DerivedItem(table.getAlias() == null ? cte : renamed(cte, table.getAlias()), alias);
+    }
+    if (table.getSchemaName() == null) {
+      throw new UnsupportedQueryException("system relation " + name);
+    }
+    String schema = Expressions.unquote(table.getSchemaName());
+    RelationInfo relation = catalog.relation(schema, name)
+        .orElseThrow(() -> new InvalidQueryException("relation " + schema + "." + name + " does not exist"));
+    switch (relation.kind()) {
+      case TABLE, STREAM_TABLE -> {
+        return new TableItem(relation, alias, Set.of());
+      }
+      case VIEW -> throw new UnsupportedQueryException("view " + relation.qualifiedName() + " as a source");
+      case MATERIALIZED_VIEW -> throw new UnsupportedQueryException(
+          "materialized view " + relation.qualifiedName() + " as a source (its changes cannot be captured)");
+      default -> throw new UnsupportedQueryException(
+          "foreign table " + relation.qualifiedName() + " as a source (its changes cannot be captured)");
+    }
+  }
+
+  private static QueryNode renamed(QueryNode query, net.sf.jsqlparser.expression.Alias alias) {
+    if (alias.getAliasColumns() == null || alias.getAliasColumns().isEmpty()) {
+      return query;
+    }
+    if (!(query instanceof dev.trickle.engine.model.Block block)) {
+      throw new UnsupportedQueryException("column aliases on a UNION ALL subquery");
+    }
+    List<OutputColumn> columns = new ArrayList<>(block.select());
+    for (int i = 0; i < alias.getAliasColumns().size() && i < columns.size(); i++) {
+      columns.set(i, new OutputColumn(Expressions.unquote(alias.getAliasColumns().get(i).name), columns.get(i).expression()));
+    }
+    return new Block(block.from(), block.where(), block.groupBy(), block.having(), columns, block.aggregated(),
+        block.distinct(), block.orderBy(), block.limit(), block.offset());
+  }
+
+  private static List<OutputColumn> selectList(PlainSelect select) {
+    List<OutputColumn> columns = new ArrayList<>();
+    for (SelectItem<?> item : select.getSelectItems()) {
+      Expression expression = item.getExpression();
+      if (expression instanceof net.sf.jsqlparser.statement.select.AllColumns) {
+        throw new UnsupportedQueryException("SELECT * that was not expanded");
+      }
+      String name = item.getAlias() != null ? Expressions.unquote(item.getAlias().getName()) : outputName(expression);
+      columns.add(new OutputColumn(name, expression));
+    }
+    return columns;
+  }
+
+  /** The column name PostgreSQL gives an expression without an alias. */
+  private static String outputName(Expression expression) {
+    if (expression instanceof Column column) {
+      return Expressions.unquote(column.getColumnName());
+    }
+    if (expression instanceof net.sf.jsqlparser.expression.Function function) {
+      return Expressions.baseName(function.getName());
+    }
+    if (expression instanceof AnalyticExpression analytic) {
+      return Expressions.baseName(analytic.getName());
+    }
+    if (expression instanceof net.sf.jsqlparser.expression.CastExpression cast) {
+      return outputName(cast.getLeftExpression());
+    }
+    return "?column?";
+  }
+
+  private void checkExpression(Expression expression) {
+    if (Expressions.containsSubquery(expression)) {
+      throw new UnsupportedQueryException("a subquery in an expression (EXISTS, IN or a scalar subquery)");
+    }
+    for (String function : Expressions.functionNames(expression)) {
+      if (function(function).volatility() == Volatility.VOLATILE) {
+        throw new UnsupportedQueryException("volatile function " + function + "()");
+      }
+    }
+    for (AnalyticExpression call : Expressions.windowCalls(expression)) {
+      if (call.getType() == AnalyticType.WITHIN_GROUP || call.getType() == AnalyticType.WITHIN_GROUP_OVER) {
+        throw new UnsupportedQueryException("ordered-set aggregate " + call.getName() + "() WITHIN GROUP");
+      }
+    }
+  }
+
+  private boolean hasAggregate(Expression expression) {
+    return !Expressions.aggregateCalls(expression, name -> function(name).aggregate()).isEmpty();
+  }
+
+  private FunctionInfo function(String name) {
+    return functions.computeIfAbsent(name, catalog::function);
+  }
+
+  /** The FROM clause with each table item's used columns filled in from every expression. */
+  private static FromClause withColumns(FromClause from, List<Expression> expressions) {
+    if (from == null) {
+      return null;
+    }
+    Map<String, Set<String>> used = new HashMap<>();
+    Block scope = new Block(from, null, List.of(), null, List.of(), false, false, List.of(), null, null);
+    for (Expression expression : expressions) {
+      for (ColumnRef column : Expressions.columns(expression)) {
+        FromItem owner = scope.owner(column).orElseThrow(() -> new InvalidQueryException(
+            "column reference " + column.column() + " is ambiguous or unknown"));
+        used.computeIfAbsent(owner.alias(), key -> new LinkedHashSet<>()).add(column.column());
+      }
+    }
+    FromItem first = withColumns(from.first(), used);
+    List<JoinStep> joins = from.joins().stream()
+        .map(join -> new JoinStep(join.kind(), withColumns(join.item(), used), join.condition())).toList();
+    return new FromClause(first, joins);
+  }
+
+  private static FromItem withColumns(FromItem item, Map<String, Set<String>> used) {
+    if (item instanceof TableItem table) {
+      Set<String> columns = used.getOrDefault(table.alias(), Set.of());
+      for (String column : columns) {
+        if (table.relation().column(column).isEmpty()) {
+          throw new InvalidQueryException("column " + table.alias() + "." + column + " does not exist");
+        }
+      }
+      return new TableItem(table.relation(), table.alias(), columns);
+    }
+    return item;
+  }
+
+  private static Expression parseExpression(String sql) {
+    try {
+      return CCJSqlParserUtil.parseExpression(sql, false);
+    } catch (JSQLParserException e) {
+      throw new IllegalStateException("cannot parse generated expression " + sql, e);
+    }
+  }
+
+  private static String quote(String identifier) {
+    return dev.trickle.engine.Sql.identifier(identifier);
+  }
+}
