@@ -237,7 +237,7 @@ DECLARE
     v_from record := pgtrickle._snapshot_literals(p_from);
     v_to_xmin text := '(SELECT xmin FROM __pgt_snap)';
     v_to_xmax text := '(SELECT xmax FROM __pgt_snap)';
-    v_to_xip text := '(SELECT xip FROM __pgt_snap)';
+    v_to_xip text := '(SELECT xip FROM __pgt_snap)::bigint[]';
     v_to record;
 BEGIN
     IF p_to IS NOT NULL THEN

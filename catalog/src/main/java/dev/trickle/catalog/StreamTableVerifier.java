@@ -95,7 +95,7 @@ public final class StreamTableVerifier {
     String columns = (String) Sql.call(connection,
         "SELECT string_agg(quote_ident(attname) || CASE WHEN ? THEN '::text' ELSE '' END, ', ' ORDER BY attnum) "
             + "FROM pg_attribute WHERE attrelid = (SELECT pgt_relid FROM pgtrickle.pgt_stream_tables WHERE pgt_id = ?) "
-            + "AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'",
+            + "AND attnum > 0 AND NOT attisdropped AND attname NOT LIKE '\\_\\_pgt\\_%'",
         asText, table.id().value());
     String sql = "WITH st AS MATERIALIZED (SELECT " + columns + " FROM " + table.displayName() + "), "
         + "q AS MATERIALIZED (SELECT " + columns + " FROM (" + table.definingQuery() + "\n) __pgt_q), "

@@ -13,7 +13,9 @@ import java.util.Random;
 final class RandomWorkload {
   static final String[] SCHEMA = {
       "CREATE TABLE accounts (id int PRIMARY KEY, region text, tier text, balance numeric(12,2), opened date)",
-      "CREATE TABLE events (id bigserial PRIMARY KEY, account_id int, kind text, amount int, note text)",
+      "CREATE TABLE events (id bigserial PRIMARY KEY, account_id int, kind text, amount int, note text, merchant_id int)",
+      "CREATE TABLE merchants (id int PRIMARY KEY, name text NOT NULL, category text)",
+      "INSERT INTO merchants SELECT g, 'merchant ' || g, (ARRAY['food','travel',NULL])[1 + g % 3] FROM generate_series(1, 12) g",
       "CREATE TABLE readings (sensor int, value double precision)",
       "CREATE TABLE measurements (day int, sensor int, value int) PARTITION BY RANGE (day)",
       "CREATE TABLE measurements_early PARTITION OF measurements FOR VALUES FROM (0) TO (50)",
@@ -21,9 +23,9 @@ final class RandomWorkload {
       "INSERT INTO accounts SELECT g, (ARRAY['north','south','east','west',NULL])[1 + g % 5], "
           + "(ARRAY['gold','silver','bronze'])[1 + g % 3], (g * 37 % 1000)::numeric / 4, DATE '2024-01-01' + g "
           + "FROM generate_series(1, 40) g",
-      "INSERT INTO events (account_id, kind, amount, note) SELECT 1 + (g * g) % 45, "
-          + "(ARRAY['buy','sell','fee'])[1 + g % 3], (g * 13) % 200 - 20, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 7 END "
-          + "FROM generate_series(1, 300) g",
+      "INSERT INTO events (account_id, kind, amount, note, merchant_id) SELECT 1 + (g * g) % 45, "
+          + "(ARRAY['buy','sell','fee'])[1 + g % 3], (g * 13) % 200 - 20, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 7 END, "
+          + "CASE WHEN g % 10 = 0 THEN NULL ELSE 1 + g % 14 END FROM generate_series(1, 300) g",
       "INSERT INTO readings SELECT g % 6, (g % 4) * 1.5 FROM generate_series(1, 60) g",
       "INSERT INTO measurements SELECT g % 100, g % 5, g % 17 FROM generate_series(1, 200) g",
   };
@@ -54,16 +56,22 @@ final class RandomWorkload {
 
   private String randomStatement() {
     int account = 1 + skewed(45);
-    return switch (random.nextInt(16)) {
+    return switch (random.nextInt(19)) {
       case 0 -> "INSERT INTO accounts VALUES (" + (41 + random.nextInt(20)) + ", " + region() + ", 'gold', "
           + random.nextInt(500) + ", NULL) ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance";
       case 1 -> "UPDATE accounts SET balance = balance + " + (random.nextInt(200) - 100) + " WHERE id % 7 = "
           + random.nextInt(7);
       case 2 -> "UPDATE accounts SET region = " + region() + " WHERE id = " + account;
       case 3 -> "DELETE FROM accounts WHERE id = " + account;
-      case 4, 5 -> "INSERT INTO events (account_id, kind, amount, note) SELECT " + account + ", "
-          + kind() + ", " + (random.nextInt(300) - 50) + ", " + (random.nextBoolean() ? "NULL" : "'x'")
+      case 4, 5 -> "INSERT INTO events (account_id, kind, amount, note, merchant_id) SELECT " + account + ", "
+          + kind() + ", " + (random.nextInt(300) - 50) + ", " + (random.nextBoolean() ? "NULL" : "'x'") + ", "
+          + (random.nextInt(8) == 0 ? "NULL" : Integer.toString(1 + random.nextInt(14)))
           + " FROM generate_series(1, " + (1 + random.nextInt(3)) + ")";
+      case 16 -> "UPDATE merchants SET category = " + (random.nextInt(3) == 0 ? "NULL" : kind())
+          + " WHERE id = " + (1 + random.nextInt(12));
+      case 17 -> random.nextBoolean() ? "DELETE FROM merchants WHERE id = " + (1 + random.nextInt(14))
+          : "INSERT INTO merchants VALUES (" + (1 + random.nextInt(14)) + ", 'm', 'food') ON CONFLICT (id) DO UPDATE SET name = 'renamed'";
+      case 18 -> "UPDATE events SET merchant_id = " + (1 + random.nextInt(14)) + " WHERE id % 23 = " + random.nextInt(23);
       case 6 -> "UPDATE events SET amount = amount + 1, kind = " + kind() + " WHERE id % 11 = " + random.nextInt(11);
       case 7 -> "UPDATE events SET account_id = " + account + " WHERE id % 13 = " + random.nextInt(13);
       case 8 -> "DELETE FROM events WHERE id % 17 = " + random.nextInt(17);

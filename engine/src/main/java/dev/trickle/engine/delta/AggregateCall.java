@@ -6,6 +6,7 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.statement.select.AllColumns;
 
 /**
  * One aggregate call of a block.
@@ -22,13 +23,15 @@ record AggregateCall(Expression node, String name, Expression argument, boolean 
   /** Describes a call node (a plain call, or one with FILTER). */
   static AggregateCall of(Expression node, String resultType) {
     if (node instanceof AnalyticExpression analytic) {
-      Expression argument = analytic.isAllColumns() ? null : analytic.getExpression();
+      Expression argument = analytic.isAllColumns() || analytic.getExpression() instanceof AllColumns
+          ? null : analytic.getExpression();
       return new AggregateCall(node, analytic.getName().toLowerCase(Locale.ROOT), argument, analytic.isDistinct(),
           analytic.getFilterExpression(), resultType);
     }
     Function function = (Function) node;
     List<?> parameters = function.getParameters() == null ? List.of() : function.getParameters();
-    Expression argument = parameters.size() == 1 && !function.isAllColumns() ? (Expression) parameters.get(0) : null;
+    Expression argument = parameters.size() == 1 && !function.isAllColumns() && !(parameters.get(0) instanceof AllColumns)
+        ? (Expression) parameters.get(0) : null;
     return new AggregateCall(node, dev.trickle.engine.model.Expressions.baseName(function.getName()), argument,
         function.isDistinct(), null, resultType);
   }

@@ -65,7 +65,10 @@ final class AggregateDeltaRule {
     }
     CoreQuery core = context.core(block);
     Ctes ctes = new Ctes();
-    List<String> selected = nodes.stream().map(Expression::toString).toList();
+    List<String> selected = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      selected.add(nodes.get(i) + " AS __pgt_t" + (i + 1));
+    }
     List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", selected)
         + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
     List<AggregateCall> calls = new ArrayList<>();

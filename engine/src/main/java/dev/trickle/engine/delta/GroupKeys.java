@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.schema.Column;
 
 /**
  * The grouping of an aggregated block: its GROUP BY expressions plus the columns it selects
@@ -33,7 +32,7 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     for (Expression key : block.groupBy()) {
       Expression bare = unwrap(key);
       expressions.add(bare.toString());
-      ColumnRef column = bare instanceof Column c ? Expressions.columns(c).iterator().next() : null;
+      ColumnRef column = Expressions.asColumn(bare).orElse(null);
       columns.add(column);
       nullable.add(column == null || isNullable(block, column));
       if (column == null) {
@@ -45,9 +44,22 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     if (block.having() != null) {
       outside.add(block.having());
     }
+    List<String> expressionKeys = new ArrayList<>();
+    for (int i = 0; i < expressions.size(); i++) {
+      if (columns.get(i) == null) {
+        expressionKeys.add(expressions.get(i));
+      }
+    }
     for (Expression expression : outside) {
+      String rest = unwrap(expression).toString();
+      for (String key : expressionKeys) {
+        rest = rest.replace(key, "");
+      }
       for (ColumnRef column : Expressions.columnsOutside(expression, calls)) {
         if (columns.contains(column)) {
+          continue;
+        }
+        if (insideExpressionKeys.contains(column) && !mentions(rest, column)) {
           continue;
         }
         if (insideExpressionKeys.contains(column)) {
@@ -61,6 +73,12 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
       }
     }
     return new GroupKeys(List.copyOf(expressions), java.util.Collections.unmodifiableList(columns), List.copyOf(nullable));
+  }
+
+  /** Whether SQL text still mentions a column (outside the GROUP BY expressions removed from it). */
+  private static boolean mentions(String sql, ColumnRef column) {
+    String name = java.util.regex.Pattern.quote(column.column());
+    return java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$\"])\"?" + name + "\"?(?![A-Za-z0-9_$\"])").matcher(sql).find();
   }
 
   private static Expression unwrap(Expression expression) {

@@ -135,7 +135,10 @@ final class WindowDeltaRule {
   private static List<AggregateCall> describe(Block block, ProgramContext context, List<Expression> nodes) {
     CoreQuery core = context.core(block);
     Ctes ctes = new Ctes();
-    List<String> selected = new ArrayList<>(nodes.stream().map(Expression::toString).toList());
+    List<String> selected = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      selected.add(nodes.get(i) + " AS __pgt_t" + (i + 1));
+    }
     List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", selected)
         + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
     List<AggregateCall> calls = new ArrayList<>();
@@ -158,7 +161,11 @@ final class WindowDeltaRule {
     private List<AuxColumn> aux(AggregateState state) {
       CoreQuery core = context.core(block);
       Ctes ctes = new Ctes();
-      List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", keys.expressions())
+      List<String> probed = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        probed.add(keys.expressions().get(i) + " AS __pgt_t" + (i + 1));
+      }
+      List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", probed)
           + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
       List<AuxColumn> aux = new ArrayList<>();
       aux.add(new AuxColumn("__pgt_partition", "bigint"));

@@ -1,5 +1,6 @@
 package dev.trickle.engine.model;
 
+import dev.trickle.engine.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.function.Function;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnalyticType;
+import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
@@ -34,6 +36,12 @@ public final class Expressions {
       } else {
         columns.add(new ColumnRef(null, unquote(column.getColumnName())));
       }
+      return null;
+    }
+
+    @Override
+    public <S> Void visit(DateUnitExpression unit, S context) {
+      columns.add(unitColumn(unit));
       return null;
     }
 
@@ -64,6 +72,22 @@ public final class Expressions {
       expression.accept(scan, null);
     }
     return scan;
+  }
+
+  /**
+   * The column a bare date-unit word stands for: JSqlParser reads an unqualified column named
+   * day, month, year, hour, minute or second as a date unit, which PostgreSQL never writes bare.
+   */
+  public static ColumnRef unitColumn(DateUnitExpression unit) {
+    return new ColumnRef(null, unit.getType().name().toLowerCase(Locale.ROOT));
+  }
+
+  /** The column an expression is, when it is nothing but a column reference. */
+  public static java.util.Optional<ColumnRef> asColumn(Expression expression) {
+    if (expression instanceof Column || expression instanceof DateUnitExpression) {
+      return java.util.Optional.of(columns(expression).iterator().next());
+    }
+    return java.util.Optional.empty();
   }
 
   /** A function name without schema or quotes, in lower case. */
@@ -187,6 +211,13 @@ public final class Expressions {
         }
         getBuilder().append(replacement);
         return getBuilder();
+      }
+
+      @Override
+      public <S> StringBuilder visit(DateUnitExpression unit, S context) {
+        ColumnRef column = unitColumn(unit);
+        String replacement = columns.apply(column);
+        return getBuilder().append(replacement == null ? Sql.identifier(column.column()) : replacement);
       }
     };
     deparser.setBuilder(builder);

@@ -67,7 +67,7 @@ public final class QueryBuilder {
   public static QueryNode build(String sql, SchemaCatalog catalog) {
     Statement statement;
     try {
-      statement = CCJSqlParserUtil.parse(sql);
+      statement = CCJSqlParserUtil.parse(PostgresOperators.normalize(sql));
     } catch (JSQLParserException e) {
       throw new UnsupportedQueryException("syntax the query parser cannot read ("
           + firstLine(e) + ")");
@@ -340,8 +340,8 @@ public final class QueryBuilder {
 
   /** The column name PostgreSQL gives an expression without an alias. */
   private static String outputName(Expression expression) {
-    if (expression instanceof Column column) {
-      return Expressions.unquote(column.getColumnName());
+    if (Expressions.asColumn(expression).isPresent()) {
+      return Expressions.asColumn(expression).get().column();
     }
     if (expression instanceof net.sf.jsqlparser.expression.Function function) {
       return Expressions.baseName(function.getName());

@@ -1,0 +1,153 @@
+-- The differential oracle corpus: each entry is "-- name" then a defining query ending in ";".
+-- Entries may read stream tables defined earlier in the file. Every query must compile to a
+-- DIFFERENTIAL program and equal its query after every refresh.
+
+-- p_columns
+SELECT id, region, balance FROM accounts;
+-- p_expressions
+SELECT id, upper(region) AS r, balance * 2 AS b2, CASE WHEN balance > 100 THEN 'rich' ELSE 'poor' END AS c
+  FROM accounts WHERE region IS NOT NULL;
+-- p_nulls
+SELECT id, coalesce(note, 'none') AS n, nullif(amount, 0) AS a, amount::numeric / 3 AS third
+  FROM events WHERE kind IN ('buy', 'sell');
+-- p_between_like
+SELECT id, amount FROM events WHERE amount BETWEEN 10 AND 100 AND note LIKE 'n%';
+-- p_numeric_dates
+SELECT id, round(balance, 1) AS b, opened + 30 AS due, extract(year FROM opened) AS y
+  FROM accounts WHERE opened IS NULL OR opened > DATE '2024-01-15';
+-- p_strings
+SELECT id, length(coalesce(region, '')) AS l, tier || '-' || coalesce(region, '?') AS label FROM accounts WHERE id % 2 = 0;
+-- p_string_functions
+SELECT id, substr(coalesce(note, ''), 1, 2) AS p, lower(kind) AS k FROM events WHERE kind ILIKE 'b%';
+-- p_casts
+SELECT id, amount::text AS a, (amount::numeric / 7)::numeric(10,3) AS r FROM events;
+-- j_inner
+SELECT e.id, e.amount, a.region FROM events e JOIN accounts a ON a.id = e.account_id;
+-- j_cross
+SELECT a.id, t.tier FROM accounts a CROSS JOIN (SELECT DISTINCT tier FROM accounts) t WHERE a.id < 5;
+-- j_three_way
+SELECT e.id, a.region, m.name FROM events e JOIN accounts a ON a.id = e.account_id JOIN merchants m ON m.id = e.merchant_id;
+-- j_self
+SELECT a.id, b.id AS other FROM accounts a JOIN accounts b ON a.region = b.region AND a.id < b.id;
+-- j_expression
+SELECT e.id, a.id AS aid FROM events e JOIN accounts a ON a.id = e.account_id + 1;
+-- j_comma
+SELECT e.id, a.tier FROM events e, accounts a WHERE a.id = e.account_id AND e.amount > 50;
+-- l_left
+SELECT a.id, e.id AS event_id, e.amount FROM accounts a LEFT JOIN events e ON e.account_id = a.id;
+-- l_chain
+SELECT a.id, e.id AS eid, m.name FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- l_where_nullable
+SELECT a.id, e.amount FROM accounts a LEFT JOIN events e ON e.account_id = a.id WHERE e.amount IS NULL OR e.amount > 10;
+-- l_inner_then_left
+SELECT e.id, a.tier, m.category FROM events e JOIN accounts a ON a.id = e.account_id LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- by_region
+SELECT region, count(*) AS n, sum(balance) AS total, avg(balance) AS avg FROM accounts GROUP BY region;
+-- by_account
+SELECT account_id, count(*) AS n, count(note) AS notes, sum(amount) AS total, min(amount) AS lo, max(amount) AS hi
+  FROM events GROUP BY account_id;
+-- a_global
+SELECT count(*) AS n, sum(amount) AS total, avg(amount) AS av FROM events;
+-- a_global_extremes
+SELECT min(amount) AS lo, max(amount) AS hi, count(DISTINCT kind) AS kinds FROM events;
+-- a_count_distinct
+SELECT account_id, count(DISTINCT kind) AS kinds FROM events GROUP BY account_id;
+-- a_bool
+SELECT kind, bool_and(amount > 0) AS all_pos, bool_or(note IS NULL) AS some_null FROM events GROUP BY kind;
+-- a_filter
+SELECT account_id, count(*) FILTER (WHERE kind = 'buy') AS buys, sum(amount) FILTER (WHERE kind = 'sell') AS sold
+  FROM events GROUP BY account_id;
+-- a_having
+SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id HAVING count(*) > 3;
+-- a_group_expression
+SELECT amount / 50 AS bucket, count(*) AS n FROM events GROUP BY amount / 50;
+-- a_group_ordinal
+SELECT kind, count(*) AS n FROM events GROUP BY 1;
+-- a_join
+SELECT a.region, e.kind, sum(e.amount) AS amount, count(*) AS n FROM events e JOIN accounts a ON a.id = e.account_id GROUP BY 1, 2;
+-- a_left_join
+SELECT a.id, count(e.id) AS n, coalesce(sum(e.amount), 0) AS total FROM accounts a LEFT JOIN events e ON e.account_id = a.id GROUP BY a.id;
+-- a_functional_dependency
+SELECT a.id, a.region, count(*) AS n FROM accounts a JOIN events e ON e.account_id = a.id GROUP BY a.id;
+-- a_keyless
+SELECT sensor, count(*) AS n, sum(value) AS total FROM readings GROUP BY sensor;
+-- a_partitioned
+SELECT day / 10 AS decade, sum(value) AS total, count(DISTINCT sensor) AS sensors FROM measurements GROUP BY 1;
+-- a_output_expressions
+SELECT tier, round(avg(balance), 2) AS avg_balance, sum(balance) / count(*) AS manual FROM accounts GROUP BY tier;
+-- a_integer_division
+SELECT account_id, sum(amount) / count(*) AS per FROM events GROUP BY account_id;
+-- a_having_filter
+SELECT e.kind, count(*) AS n FROM events e WHERE e.amount > 0 AND e.note IS NOT NULL GROUP BY e.kind HAVING sum(e.amount) > 100;
+-- a_dates
+SELECT date_trunc('month', opened) AS m, count(*) AS n FROM accounts GROUP BY 1;
+-- d_single
+SELECT DISTINCT kind FROM events;
+-- d_pair
+SELECT DISTINCT account_id, kind FROM events WHERE amount > 0;
+-- d_nullable
+SELECT DISTINCT region, tier FROM accounts;
+-- d_keyless
+SELECT DISTINCT sensor, value FROM readings;
+-- u_rows
+SELECT id, 'account' AS kind FROM accounts UNION ALL SELECT id, kind FROM events WHERE amount > 100;
+-- u_groups
+SELECT region AS k, count(*) AS n FROM accounts GROUP BY region UNION ALL SELECT kind, count(*) FROM events GROUP BY kind;
+-- s_aggregate_join
+SELECT t.account_id, t.total, a.region
+  FROM (SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id) t JOIN accounts a ON a.id = t.account_id;
+-- s_cte
+WITH big AS (SELECT id, account_id, amount FROM events WHERE amount > 50)
+SELECT b.id, b.amount, a.tier FROM big b JOIN accounts a ON a.id = b.account_id;
+-- s_chained_ctes
+WITH t AS (SELECT account_id, sum(amount) AS s FROM events GROUP BY account_id),
+     r AS (SELECT account_id, s FROM t WHERE s > 100)
+SELECT account_id, s FROM r;
+-- s_aggregate_of_aggregate
+SELECT k.kinds, count(*) AS accounts
+  FROM (SELECT account_id, count(DISTINCT kind) AS kinds FROM events GROUP BY account_id) k GROUP BY k.kinds;
+-- s_union
+SELECT u.k, count(*) AS n FROM (SELECT region AS k FROM accounts UNION ALL SELECT kind FROM events) u GROUP BY u.k;
+-- s_cte_twice
+WITH t AS (SELECT account_id, sum(amount) AS s FROM events GROUP BY account_id)
+SELECT x.account_id, x.s, y.s AS next FROM t x JOIN t y ON y.account_id = x.account_id + 1;
+-- w_rank
+SELECT id, account_id, amount, rank() OVER (PARTITION BY account_id ORDER BY amount DESC) AS r FROM events;
+-- w_dense_row_number
+SELECT id, region, balance, dense_rank() OVER (PARTITION BY region ORDER BY balance) AS dr,
+       row_number() OVER (PARTITION BY region ORDER BY balance, id) AS rn FROM accounts;
+-- w_aggregates
+SELECT id, account_id, sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS running,
+       count(*) OVER (PARTITION BY account_id) AS n, avg(amount) OVER (PARTITION BY account_id) AS av FROM events;
+-- w_whole
+SELECT id, balance, rank() OVER (ORDER BY balance DESC, id) AS r FROM accounts;
+-- w_leaderboard
+SELECT account_id, sum(amount) AS total, count(*) AS n, rank() OVER (ORDER BY sum(amount) DESC) AS r FROM events GROUP BY account_id;
+-- w_groups_partitioned
+SELECT a.region, e.kind, sum(e.amount) AS total, rank() OVER (PARTITION BY a.region ORDER BY sum(e.amount) DESC) AS r
+  FROM events e JOIN accounts a ON a.id = e.account_id GROUP BY a.region, e.kind;
+-- w_join
+SELECT e.id, a.region, row_number() OVER (PARTITION BY a.region ORDER BY e.id) AS rn FROM events e JOIN accounts a ON a.id = e.account_id;
+-- t_top
+SELECT id, balance FROM accounts ORDER BY balance DESC, id LIMIT 5;
+-- t_offset
+SELECT id, amount FROM events ORDER BY amount, id LIMIT 10 OFFSET 5;
+-- t_groups
+SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id ORDER BY total DESC, account_id LIMIT 3;
+-- t_join
+SELECT e.id, a.region FROM events e JOIN accounts a ON a.id = e.account_id ORDER BY e.amount DESC, e.id LIMIT 7;
+-- st_filter
+SELECT region, total FROM by_region WHERE total > 500;
+-- st_aggregate
+SELECT count(*) AS groups, sum(n) AS rows FROM by_account;
+-- st_mixed_join
+SELECT e.id, e.amount, v.total AS account_total, r.total AS region_total
+  FROM events e JOIN by_account v ON v.account_id = e.account_id JOIN accounts a ON a.id = e.account_id
+  JOIN by_region r ON r.region = a.region;
+-- st_top
+SELECT account_id, total FROM by_account ORDER BY total DESC, account_id LIMIT 5;
+-- st_window
+SELECT account_id, total, rank() OVER (ORDER BY total DESC) AS r FROM by_account;
+-- st_left
+SELECT a.id, v.total FROM accounts a LEFT JOIN by_account v ON v.account_id = a.id;
