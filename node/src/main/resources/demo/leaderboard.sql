@@ -20,7 +20,7 @@ SELECT pgtrickle.create_stream_table(
          GROUP BY player_id, player_name
     $$,
     schedule     => '5s',
-    refresh_mode => 'AUTO')
+    refresh_mode => 'DIFFERENTIAL')
  WHERE to_regclass('top_players') IS NULL;
 
 SELECT pgtrickle.create_stream_table(
@@ -36,5 +36,5 @@ SELECT pgtrickle.create_stream_table(
          GROUP BY game_id
     $$,
     schedule     => '5s',
-    refresh_mode => 'AUTO')
+    refresh_mode => 'DIFFERENTIAL')
  WHERE to_regclass('scores_by_game') IS NULL;

@@ -32,13 +32,22 @@ LANGUAGE sql STABLE AS $$
                         ELSE true END
 $$;
 
--- "a.c1::text IS DISTINCT FROM b.c1::text OR ..." over the chosen columns: text comparison
--- works for every type (json has no equality) and notices every visible difference.
+-- "a.c1 IS DISTINCT FROM b.c1 OR ..." over the chosen columns, true when any value differs in
+-- a way a reader could see. Types whose equality is exactly sameness (integers, timestamps,
+-- text byte for byte) compare directly; all others by their text, which works for every type
+-- (json has no equality) and tells 1.0 from 1.00.
 CREATE OR REPLACE FUNCTION pgtrickle._differs_sql(p_relid oid, p_which text, p_left text, p_right text)
 RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce(string_agg(format('%1$s.%3$I::text IS DISTINCT FROM %2$s.%3$I::text', p_left, p_right, attname),
-                               ' OR ' ORDER BY attnum), 'false')
+    SELECT coalesce(string_agg(
+               CASE WHEN atttypid IN ('text'::regtype, 'varchar'::regtype)
+                    THEN format('%1$s.%3$I COLLATE "C" IS DISTINCT FROM %2$s.%3$I COLLATE "C"', p_left, p_right, attname)
+                    WHEN atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'bool'::regtype, 'date'::regtype,
+                                      'timestamp'::regtype, 'timestamptz'::regtype, 'uuid'::regtype, 'bytea'::regtype,
+                                      'oid'::regtype, '"char"'::regtype)
+                    THEN format('%1$s.%3$I IS DISTINCT FROM %2$s.%3$I', p_left, p_right, attname)
+                    ELSE format('%1$s.%3$I::text IS DISTINCT FROM %2$s.%3$I::text', p_left, p_right, attname) END,
+               ' OR ' ORDER BY attnum), 'false')
       FROM pg_attribute
      WHERE attrelid = p_relid AND attnum > 0 AND NOT attisdropped AND attname <> '__pgt_row_id'
        AND CASE p_which WHEN 'user' THEN attname NOT LIKE '\_\_pgt\_%' ELSE true END
@@ -126,32 +135,34 @@ BEGIN
     INSERT INTO %1$s (__pgt_xid, __pgt_op, __pgt_row_id, %2$s)
     SELECT pgtrickle._xid(pg_current_xact_id()), 'D', __pgt_row_id, %2$s FROM __pgt_del
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'D', __pgt_row_id, %2$s FROM __pgt_old
-     WHERE __pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_changed)
+    SELECT pgtrickle._xid(pg_current_xact_id()), 'D', o.__pgt_row_id, %3$s FROM %4$s o
+     WHERE o.__pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_cmp WHERE __pgt_visible)
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_changed
+    SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_cmp WHERE __pgt_visible
     UNION ALL
     SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_ins
-)$out$, v_buffer, v_user);
+)$out$, v_buffer, v_user, pgtrickle._columns(p_st.pgt_relid, 'user', 'o.'), v_storage);
     END IF;
+    -- Every part of the statement reads storage as it was before the statement: __pgt_cmp pairs
+    -- each target row with the stored row it replaces, keeping only those that differ.
     RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s,
-__pgt_old AS MATERIALIZED (
-    SELECT s.* FROM %3$s s WHERE s.__pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_target)
+__pgt_cmp AS MATERIALIZED (
+    SELECT t.*, (%7$s) AS __pgt_visible
+      FROM __pgt_target t JOIN %3$s o ON o.__pgt_row_id = t.__pgt_row_id
+     WHERE t.__pgt_op = 'I' AND (%6$s)
 ), __pgt_del AS (
     DELETE FROM %3$s s USING __pgt_target t
      WHERE s.__pgt_row_id = t.__pgt_row_id AND t.__pgt_op = 'D'
     RETURNING s.*
 ), __pgt_upd AS (
-    UPDATE %3$s s SET (%4$s) = (SELECT %5$s)
-      FROM __pgt_target t
-     WHERE s.__pgt_row_id = t.__pgt_row_id AND t.__pgt_op = 'I' AND (%6$s)
-    RETURNING s.*
-), __pgt_changed AS (
-    SELECT u.* FROM __pgt_upd u JOIN __pgt_old o ON o.__pgt_row_id = u.__pgt_row_id WHERE %7$s
+    UPDATE %3$s s SET (%4$s) = ROW(%5$s)
+      FROM __pgt_cmp c
+     WHERE s.__pgt_row_id = c.__pgt_row_id
+    RETURNING 1
 ), __pgt_ins AS (
     INSERT INTO %3$s (__pgt_row_id, %4$s)
-    SELECT t.__pgt_row_id, %5$s FROM __pgt_target t
-     WHERE t.__pgt_op = 'I' AND NOT EXISTS (SELECT 1 FROM __pgt_old o WHERE o.__pgt_row_id = t.__pgt_row_id)
+    SELECT t.__pgt_row_id, %14$s FROM __pgt_target t
+     WHERE t.__pgt_op = 'I' AND NOT EXISTS (SELECT 1 FROM %3$s o WHERE o.__pgt_row_id = t.__pgt_row_id)
     RETURNING *
 )%8$s, __pgt_meta AS (
     UPDATE pgtrickle.pgt_stream_tables
@@ -164,13 +175,14 @@ __pgt_old AS MATERIALIZED (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
-       (SELECT count(*) FROM __pgt_changed) AS rows_updated,
+       (SELECT count(*) FROM __pgt_cmp WHERE __pgt_visible) AS rows_updated,
        (SELECT count(*) FROM __pgt_del) AS rows_deleted,
        (SELECT count(*) FROM __pgt_meta) AS catalog_rows,
        pg_current_snapshot() AS frontier_to$sql$,
-        pgtrickle._snapshot_cte(), v_target, v_storage, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 't.'),
-        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 's', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'u', 'o'),
-        v_output, p_st.pgt_id, p_own_cid, p_st.frontier::text, p_st.frontier_xid, p_st.frontier_cid);
+        pgtrickle._snapshot_cte(), v_target, v_storage, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 'c.'),
+        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 'o', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'o', 't'),
+        v_output, p_st.pgt_id, p_own_cid, p_st.frontier::text, p_st.frontier_xid, p_st.frontier_cid,
+        pgtrickle._columns(p_st.pgt_relid, 'all', 't.'));
 END $$;
 
 -- True when any source changed between the stream table's frontier and p_to.
@@ -204,6 +216,65 @@ BEGIN
     RETURN false;
 END $$;
 
+-- The largest share of a source's rows that may have changed for an AUTO stream table to still
+-- refresh DIFFERENTIAL: the setting pgtrickle.differential_max_change_ratio (ALTER DATABASE ...
+-- SET, or SET in the session), 0.15 when unset; 0 or less never falls back.
+CREATE OR REPLACE FUNCTION pgtrickle._max_change_ratio()
+RETURNS numeric
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_setting text := nullif(current_setting('pgtrickle.differential_max_change_ratio', true), '');
+BEGIN
+    RETURN coalesce(v_setting::numeric, 0.15);
+EXCEPTION WHEN invalid_text_representation THEN
+    RAISE EXCEPTION 'pgtrickle.differential_max_change_ratio must be a number (a share of rows such as 0.15), not %',
+        quote_literal(v_setting) USING ERRCODE = 'invalid_parameter_value';
+END $$;
+
+-- The estimated row count of a table (with its partitions); NULL when never estimated.
+CREATE OR REPLACE FUNCTION pgtrickle._row_estimate(p_relid oid)
+RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    SELECT nullif(sum(greatest(c.reltuples, 0)), 0)::numeric
+      FROM pg_partition_tree(p_relid) t JOIN pg_class c ON c.oid = t.relid
+     WHERE t.isleaf
+$$;
+
+-- Why an AUTO stream table should refresh FULL this time: the changes to one of its sources
+-- since its frontier exceed the maximum change ratio of that source's rows. NULL otherwise.
+CREATE OR REPLACE FUNCTION pgtrickle._change_ratio_reason(
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
+RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_limit numeric := pgtrickle._max_change_ratio();
+    v_source oid;
+    v_buffer regclass;
+    v_rows numeric;
+    v_changes bigint;
+BEGIN
+    IF v_limit <= 0 THEN
+        RETURN NULL;
+    END IF;
+    FOR v_source IN
+        SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_st.pgt_id AND source_type <> 'VIEW'
+    LOOP
+        v_buffer := pgtrickle._buffer(v_source);
+        v_rows := pgtrickle._row_estimate(v_source);
+        CONTINUE WHEN v_buffer IS NULL OR v_rows IS NULL;
+        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s b WHERE %s LIMIT %s) c', v_buffer,
+                       pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
+                                                    p_to, p_to_xid, p_to_cid),
+                       ceil(v_limit * v_rows)::bigint + 1)
+           INTO v_changes;
+        IF v_changes > v_limit * v_rows THEN
+            RETURN format('more than %s changes to %s (about %s rows) exceed pgtrickle.differential_max_change_ratio = %s',
+                          ceil(v_limit * v_rows)::bigint, v_source::regclass, round(v_rows), v_limit);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+
 -- Runs one refresh and returns its pgt_refresh_history id, or NULL when p_wait is false and
 -- another session holds the stream table's refresh lock.
 CREATE OR REPLACE FUNCTION pgtrickle._refresh(p_pgt_id bigint, p_initiated_by text, p_wait boolean DEFAULT true)
@@ -219,6 +290,7 @@ DECLARE
     v_result record;
     v_refresh_id bigint;
     v_source oid;
+    v_reason text;
 BEGIN
     IF p_wait THEN
         PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer);
@@ -246,11 +318,19 @@ BEGIN
              WHERE pgt_id = p_pgt_id;
             SELECT 0::bigint AS rows_inserted, 0::bigint AS rows_updated, 0::bigint AS rows_deleted,
                    v_snapshot AS frontier_to INTO v_result;
-        ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL'
-              AND NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
-            v_action := 'DIFFERENTIAL';
-            SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid);
+        ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL' THEN
+            IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
+                v_reason := 'a source was truncated';
+            ELSIF v_st.refresh_mode = 'AUTO' THEN
+                v_reason := pgtrickle._change_ratio_reason(v_st, v_snapshot, v_own_xid, v_own_cid);
+            END IF;
+            IF v_reason IS NULL THEN
+                v_action := 'DIFFERENTIAL';
+                SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid);
+            END IF;
         END IF;
+    ELSIF v_st.needs_reinit THEN
+        v_reason := 'the refresh program changed';
     END IF;
 
     IF v_action IS NULL THEN
@@ -260,11 +340,11 @@ BEGIN
 
     INSERT INTO pgtrickle.pgt_refresh_history
         (pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_updated, rows_deleted,
-         delta_row_count, status, initiated_by, frontier_from, frontier_to)
+         delta_row_count, status, initiated_by, frontier_from, frontier_to, reason)
     VALUES (p_pgt_id, statement_timestamp(), v_start, clock_timestamp(), v_action, v_result.rows_inserted,
             v_result.rows_updated, v_result.rows_deleted,
             v_result.rows_inserted + v_result.rows_deleted + 2 * v_result.rows_updated,
-            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to)
+            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason)
     RETURNING refresh_id INTO v_refresh_id;
 
     FOR v_source IN SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_pgt_id LOOP

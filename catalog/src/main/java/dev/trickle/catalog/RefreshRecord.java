@@ -5,7 +5,12 @@ import dev.trickle.protocol.RefreshAction;
 import java.time.Duration;
 import java.time.Instant;
 
-/** One row of {@code pgtrickle.pgt_refresh_history}. */
+/**
+ * One row of {@code pgtrickle.pgt_refresh_history}.
+ *
+ * @param reason why the action differs from the stream table's mode (e.g. a FULL refresh of a
+ *     DIFFERENTIAL table after a TRUNCATE); null when it does not
+ */
 public record RefreshRecord(
     long refreshId,
     String streamTable,
@@ -18,6 +23,7 @@ public record RefreshRecord(
     long rowsDeleted,
     long deltaRowCount,
     InitiatedBy initiatedBy,
+    String reason,
     String errorMessage) {
 
   /** How long the refresh took, or zero when it has no end time. */

@@ -22,7 +22,7 @@ public final class StreamTableCatalog {
           + "st.last_refresh_at, st.refresh_program IS NOT NULL AS compiled";
   private static final String HISTORY_COLUMNS =
       "h.refresh_id, pgtrickle._display_name(st) AS stream_table, h.start_time, h.end_time, h.action, h.status, "
-          + "h.rows_inserted, h.rows_updated, h.rows_deleted, h.delta_row_count, h.initiated_by, h.error_message";
+          + "h.rows_inserted, h.rows_updated, h.rows_deleted, h.delta_row_count, h.initiated_by, h.reason, h.error_message";
 
   private final ConnectionSource connections;
 
@@ -145,6 +145,7 @@ public final class StreamTableCatalog {
         row.getLong("rows_deleted"),
         row.getLong("delta_row_count"),
         initiatedBy == null ? null : InitiatedBy.parse(initiatedBy),
+        row.getString("reason"),
         row.getString("error_message"));
   }
 

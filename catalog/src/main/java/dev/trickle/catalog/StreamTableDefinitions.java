@@ -79,16 +79,61 @@ public final class StreamTableDefinitions {
     return compiled;
   }
 
-  /** Compiles one stream table's current definition and returns it as stored afterwards. */
+  /**
+   * Compiles one stream table's current definition and returns it as stored afterwards. A table
+   * already populated (by the SQL API's generic refresh) is rebuilt under its program's row
+   * identities in the same transaction, so its next refresh can be differential.
+   */
   public StreamTableInfo compile(StreamTableInfo table) {
     return Sql.inTransaction(connections, connection -> {
       try {
         ProgramStore.store(connection, table, compile(connection, table));
+        Sql.call(connection, "SELECT pgtrickle._refresh(pgt_id, 'INITIAL') FROM pgtrickle.pgt_stream_tables "
+            + "WHERE pgt_id = ? AND needs_reinit AND status = 'ACTIVE'", table.id().value());
       } catch (InvalidQueryException | UnsupportedRefreshModeException e) {
         storeFailure(connection, table, e.getMessage());
       }
       return find(connection, table.displayName());
     });
+  }
+
+  /**
+   * Explains how a stream table is refreshed. A definition no node has compiled yet is compiled
+   * for the explanation only: nothing is stored.
+   */
+  public Explanation explain(String name) {
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(false);
+      try {
+        StreamTableInfo table = find(connection, name);
+        if (!table.compiled()) {
+          ProgramStore.store(connection, table, compile(connection, table));
+          table = find(connection, name);
+        }
+        return explain(connection, table);
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  private static Explanation explain(Connection connection, StreamTableInfo table) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT st.refresh_program->>'strategy', st.refresh_program->>'plan', "
+            + "CASE WHEN st.refresh_program->>'mode' = 'DIFFERENTIAL' AND st.is_populated "
+            + "THEN pgtrickle._apply_sql(st, pgtrickle._delta_rows_sql(st, NULL, NULL), false, 0) END, "
+            + "pgtrickle._apply_sql(st, pgtrickle._full_rows_sql(st), true, 0) "
+            + "FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = ?")) {
+      statement.setLong(1, table.id().value());
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return new Explanation(table.displayName(), table.definingQuery(), table.refreshMode(),
+            table.effectiveMode().orElseThrow(), table.modeReason(), row.getString(1), row.getString(2),
+            row.getString(3), row.getString(4));
+      }
+    }
   }
 
   private List<StreamTableInfo> pending() {

@@ -56,7 +56,7 @@ final class RandomWorkload {
 
   private String randomStatement() {
     int account = 1 + skewed(45);
-    return switch (random.nextInt(19)) {
+    return switch (random.nextInt(21)) {
       case 0 -> "INSERT INTO accounts VALUES (" + (41 + random.nextInt(20)) + ", " + region() + ", 'gold', "
           + random.nextInt(500) + ", NULL) ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance";
       case 1 -> "UPDATE accounts SET balance = balance + " + (random.nextInt(200) - 100) + " WHERE id % 7 = "
@@ -84,6 +84,11 @@ final class RandomWorkload {
       case 13 -> "UPDATE measurements SET day = (day + 40) % 100 WHERE sensor = " + random.nextInt(5);
       case 14 -> random.nextInt(4) == 0 ? "TRUNCATE readings" : "DELETE FROM measurements_early WHERE day = "
           + random.nextInt(50);
+      case 19 -> "UPDATE events SET id = -id WHERE abs(id) % 29 = " + random.nextInt(29);
+      case 20 -> random.nextInt(5) == 0 ? "TRUNCATE merchants"
+          : "UPDATE accounts SET id = CASE WHEN id > 100 THEN id - 100 ELSE id + 100 END WHERE id IN (" + account
+              + ", " + (account + 100) + ") AND (SELECT count(*) FROM accounts WHERE id IN (" + account + ", "
+              + (account + 100) + ")) = 1";
       default -> "UPDATE events SET note = NULL WHERE id % 19 = " + random.nextInt(19);
     };
   }

@@ -4,6 +4,7 @@ import dev.trickle.node.bench.BenchCommand;
 import dev.trickle.node.cli.AlterCommand;
 import dev.trickle.node.cli.CreateCommand;
 import dev.trickle.node.cli.DropCommand;
+import dev.trickle.node.cli.ExplainCommand;
 import dev.trickle.node.cli.HistoryCommand;
 import dev.trickle.node.cli.InstallCommand;
 import dev.trickle.node.cli.RefreshCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
     description = "Stream tables for any PostgreSQL, kept fresh incrementally.",
     subcommands = {
         InstallCommand.class, CreateCommand.class, AlterCommand.class, DropCommand.class, RefreshCommand.class,
-        StatusCommand.class, HistoryCommand.class, TreeCommand.class, VerifyCommand.class, DemoCommand.class, BenchCommand.class,
+        StatusCommand.class, HistoryCommand.class, TreeCommand.class, ExplainCommand.class, VerifyCommand.class, DemoCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class TrickleCli implements Runnable {

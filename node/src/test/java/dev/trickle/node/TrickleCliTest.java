@@ -54,7 +54,7 @@ class TrickleCliTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String command : List.of("install", "create", "alter", "drop", "refresh", "status", "history", "tree",
-        "verify", "demo")) {
+        "explain", "verify", "demo", "bench")) {
       Run run = trickle(command, "--help");
       assertEquals(0, run.exitCode(), command);
       assertTrue(run.out().startsWith("Usage: trickle " + command), run.out());
@@ -73,11 +73,17 @@ class TrickleCliTest {
     Run created = trickleOnDb("create", "by_region", "--query", "SELECT region, sum(amount) AS total FROM orders GROUP BY region",
         "--schedule", "5s");
     assertEquals(0, created.exitCode(), created.toString());
-    assertTrue(created.out().startsWith("created public.by_region (FULL, schedule 5s)"), created.out());
+    assertTrue(created.out().startsWith("created public.by_region (DIFFERENTIAL, schedule 5s)"), created.out());
 
     db.execute("INSERT INTO orders VALUES (3, 'east', 5)");
     Run refreshed = trickleOnDb("refresh", "by_region");
-    assertTrue(refreshed.out().startsWith("refreshed public.by_region: FULL, 1 inserted"), refreshed.out());
+    assertTrue(refreshed.out().startsWith("refreshed public.by_region: DIFFERENTIAL, 1 inserted"), refreshed.out());
+
+    Run explained = trickleOnDb("explain", "by_region");
+    assertTrue(explained.out().contains("effective mode: DIFFERENTIAL"), explained.out());
+    assertTrue(explained.out().contains("Aggregate keys=["), explained.out());
+    assertTrue(explained.out().contains("DIFFERENTIAL refresh (the statement a refresh from the current frontier runs):"),
+        explained.out());
 
     Run status = trickleOnDb("status", "--json");
     assertTrue(status.out().contains("\"displayName\" : \"public.by_region\""), status.out());
@@ -111,7 +117,7 @@ class TrickleCliTest {
     assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "DELETE FROM orders"), 1,
         "must be a SELECT statement, got DELETE");
     assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--mode", "DIFFERENTIAL"), 1,
-        "not yet supported");
+        "DIFFERENTIAL refresh cannot maintain a query without FROM");
     assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--mode", "FAST"), 1,
         "invalid refresh mode 'FAST'");
     assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--schedule", "often"), 1,
@@ -133,7 +139,7 @@ class TrickleCliTest {
   void shouldRunTheLeaderboardDemoAgainstAGivenDatabase() {
     Run run = trickleOnDb("demo", "leaderboard", "--duration", "7", "--rate", "100");
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.out().contains("top_players refreshed: FULL"), run.out());
+    assertTrue(run.out().contains("top_players refreshed: DIFFERENTIAL"), run.out());
     assertTrue(run.out().contains("rank  player"), run.out());
     assertTrue(db.queryLong("SELECT count(*) FROM top_players") > 10);
     assertEquals(0, trickleOnDb("verify", "--all").exitCode());

@@ -52,20 +52,25 @@ class LocalRefreshLoopTest {
   }
 
   @Test
-  void shouldPropagateChangesDownACalculatedChainInOneWave() {
+  void shouldRebuildTablesDefinedInSqlWhenCompilingThem() {
     loop.tick();
-    refreshed.clear();
+    assertEquals(3L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_refresh_history WHERE action = 'REINITIALIZE'"));
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE needs_reinit"));
+  }
+
+  @Test
+  void shouldPropagateChangesDownACalculatedChainInOneWave() {
+    compileAndRebuild();
     db.execute("INSERT INTO trades VALUES (1, 5)");
     clock.advance(Duration.ofSeconds(1));
     loop.tick();
-    assertEquals(List.of("positions:FULL", "book:FULL", "report:FULL"), refreshed);
+    assertEquals(List.of("positions:DIFFERENTIAL", "book:DIFFERENTIAL", "report:DIFFERENTIAL"), refreshed);
     assertEquals(70, db.queryLong("SELECT doubled FROM report"));
   }
 
   @Test
   void shouldNotWakeCalculatedTablesWhenNothingChanged() {
-    loop.tick();
-    refreshed.clear();
+    compileAndRebuild();
     clock.advance(Duration.ofSeconds(1));
     loop.tick();
     assertEquals(List.of("positions:NO_DATA"), refreshed);
@@ -81,5 +86,10 @@ class LocalRefreshLoopTest {
     clock.advance(Duration.ofSeconds(2));
     loop.tick();
     assertEquals(List.of(), refreshed.stream().filter(r -> r.startsWith("positions")).toList());
+  }
+
+  private void compileAndRebuild() {
+    loop.tick();
+    refreshed.clear();
   }
 }

@@ -220,22 +220,66 @@ final class WindowDeltaRule {
         stateNames.add("__pgt_g" + i);
       }
       state.auxColumns().forEach(column -> stateNames.add(column.name()));
-      String groups = ctes.add("__pgt_y", "SELECT " + String.join(", ", stateNames) + " FROM {{self}} s"
-          + " WHERE s.__pgt_partition IN (SELECT p FROM " + partitions + ") AND s.__pgt_row_id NOT IN (SELECT __pgt_row_id FROM "
-          + changed + ")\nUNION ALL\nSELECT " + String.join(", ", stateNames) + " FROM " + changed + " WHERE __pgt_count > 0");
-      List<String> columns = new ArrayList<>();
       List<String> groupColumns = new ArrayList<>();
       for (int i = 1; i <= keys.size(); i++) {
         groupColumns.add("y.__pgt_g" + i);
       }
+      List<String> windowed = windowedOutputs();
+      List<String> stored = new ArrayList<>();
+      windowed.forEach(name -> stored.add("s." + Sql.identifier(name)));
+      List<String> fresh = new ArrayList<>();
+      windowed.forEach(name -> fresh.add("NULL"));
+      String groups = ctes.add("__pgt_y", "SELECT " + String.join(", ", stateNames) + ", false AS __pgt_fresh"
+          + suffix(stored, "__pgt_o") + " FROM {{self}} s"
+          + " WHERE s.__pgt_partition IN (SELECT p FROM " + partitions + ") AND s.__pgt_row_id NOT IN (SELECT __pgt_row_id FROM "
+          + changed + ")\nUNION ALL\nSELECT " + String.join(", ", stateNames) + ", true" + suffix(fresh, "__pgt_o")
+          + " FROM " + changed + " WHERE __pgt_count > 0");
+      List<String> columns = new ArrayList<>();
       columns.add(context.rowId(groupColumns) + " AS __pgt_row_id");
       columns.add("'I' AS __pgt_op");
       columns.addAll(outputs(block, context, e -> overState(e, "y", state)));
       columns.add(RowIds.of(partition.stream().map(e -> overState(e, "y", state)).toList()) + " AS __pgt_partition");
       stateNames.forEach(name -> columns.add("y." + name));
-      return ctes.statement("SELECT " + String.join(", ", columns) + " FROM " + groups + " y\nUNION ALL\nSELECT s.__pgt_row_id, 'D', "
-          + String.join(", ", nullColumns(context, aux)) + " FROM {{self}} s WHERE s.__pgt_partition IN (SELECT p FROM "
-          + partitions + ")");
+      List<String> kept = new ArrayList<>(List.of("__pgt_row_id", "__pgt_op"));
+      context.outputs().forEach(output -> kept.add(Sql.identifier(output.name())));
+      aux.forEach(column -> kept.add(column.name()));
+      List<String> moved = new ArrayList<>(List.of("z.__pgt_fresh"));
+      for (int i = 0; i < windowed.size(); i++) {
+        moved.add("z." + Sql.identifier(windowed.get(i)) + "::text IS DISTINCT FROM z.__pgt_o" + (i + 1) + "::text");
+      }
+      return ctes.statement("SELECT " + String.join(", ", kept) + " FROM (\nSELECT " + String.join(", ", columns)
+          + ", y.__pgt_fresh" + suffix(names("y.__pgt_o", windowed.size()), "__pgt_o") + " FROM " + groups + " y\n) z WHERE "
+          + String.join(" OR ", moved)
+          + "\nUNION ALL\nSELECT c.__pgt_row_id, 'D', " + String.join(", ", nullColumns(context, aux)) + " FROM " + changed
+          + " c WHERE c.__pgt_count = 0");
+    }
+
+    /** The output columns holding window function results: the only ones an unchanged group's row can see change. */
+    private List<String> windowedOutputs() {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < block.select().size(); i++) {
+        if (Expressions.containsWindow(block.select().get(i).expression())) {
+          names.add(context.outputs().get(i).name());
+        }
+      }
+      return names;
+    }
+
+    private static List<String> names(String prefix, int count) {
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= count; i++) {
+        names.add(prefix + i);
+      }
+      return names;
+    }
+
+    /** ", e1 AS prefix1, e2 AS prefix2 ..." (empty for no expressions). */
+    private static String suffix(List<String> expressions, String prefix) {
+      StringBuilder sql = new StringBuilder();
+      for (int i = 0; i < expressions.size(); i++) {
+        sql.append(", ").append(expressions.get(i)).append(" AS ").append(prefix).append(i + 1);
+      }
+      return sql.toString();
     }
   }
 }

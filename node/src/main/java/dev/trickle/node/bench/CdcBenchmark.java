@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -51,11 +50,12 @@ public final class CdcBenchmark implements Callable<Integer> {
     try (BenchDatabase database = BenchDatabase.open(url); Connection connection = database.url().connect()) {
       setUp(connection);
       out.printf(Locale.ROOT, "CDC capture overhead on PostgreSQL %s, median of %d runs%n", database.serverVersion(), runs);
-      List<List<String>> table = new ArrayList<>();
-      table.add(bulk(connection, "bulk INSERT of " + rows + " rows, 2 of 6 columns captured", "captured_two"));
-      table.add(bulk(connection, "bulk INSERT of " + rows + " rows, all 6 columns captured", "captured_all"));
-      table.add(single(connection));
-      printTable(out, table);
+      BenchTable table = new BenchTable("WORKLOAD", "UNCAPTURED", "CAPTURED", "THROUGHPUT RATIO");
+      bulk(table, connection, "bulk INSERT of " + rows + " rows, 2 of 6 columns captured", "captured_two");
+      bulk(table, connection, "bulk INSERT of " + rows + " rows, all 6 columns captured", "captured_all");
+      single(table, connection);
+      table.print(out);
+      out.println("Throughput ratio = captured / uncaptured rows per second; the target for bulk loads is >= 0.60.");
     }
     return 0;
   }
@@ -72,26 +72,26 @@ public final class CdcBenchmark implements Callable<Integer> {
     }
   }
 
-  private List<String> bulk(Connection connection, String label, String captured) throws SQLException {
-    List<Long> plain = new ArrayList<>();
-    List<Long> withCapture = new ArrayList<>();
+  private void bulk(BenchTable table, Connection connection, String label, String captured) throws SQLException {
+    List<Double> plain = new ArrayList<>();
+    List<Double> withCapture = new ArrayList<>();
     String insert = ROWS + rows + ") g";
     for (int run = 0; run < runs; run++) {
       reset(connection, captured);
       if (run % 2 == 0) {
-        plain.add(timed(connection, "INSERT INTO uncaptured " + insert));
-        withCapture.add(timed(connection, "INSERT INTO " + captured + " " + insert));
+        plain.add(Measurements.timed(connection, "INSERT INTO uncaptured " + insert));
+        withCapture.add(Measurements.timed(connection, "INSERT INTO " + captured + " " + insert));
       } else {
-        withCapture.add(timed(connection, "INSERT INTO " + captured + " " + insert));
-        plain.add(timed(connection, "INSERT INTO uncaptured " + insert));
+        withCapture.add(Measurements.timed(connection, "INSERT INTO " + captured + " " + insert));
+        plain.add(Measurements.timed(connection, "INSERT INTO uncaptured " + insert));
       }
     }
-    return row(label, median(plain), median(withCapture));
+    row(table, label, Measurements.median(plain), Measurements.median(withCapture));
   }
 
-  private List<String> single(Connection connection) throws SQLException {
-    List<Long> plain = new ArrayList<>();
-    List<Long> withCapture = new ArrayList<>();
+  private void single(BenchTable table, Connection connection) throws SQLException {
+    List<Double> plain = new ArrayList<>();
+    List<Double> withCapture = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       reset(connection, "captured_two");
       if (run % 2 == 0) {
@@ -102,11 +102,11 @@ public final class CdcBenchmark implements Callable<Integer> {
         plain.add(singleInserts(connection, "uncaptured"));
       }
     }
-    return row(singleRows + " single-row INSERTs (autocommit), 2 of 6 columns captured", median(plain),
-        median(withCapture));
+    row(table, singleRows + " single-row INSERTs (autocommit), 2 of 6 columns captured", Measurements.median(plain),
+        Measurements.median(withCapture));
   }
 
-  private long singleInserts(Connection connection, String table) throws SQLException {
+  private double singleInserts(Connection connection, String table) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO " + table + " VALUES (?, ?, ?, 'note', now(), 0.5)")) {
       long start = System.nanoTime();
@@ -116,7 +116,7 @@ public final class CdcBenchmark implements Callable<Integer> {
         insert.setInt(3, i % 97);
         insert.executeUpdate();
       }
-      return (System.nanoTime() - start) / 1_000_000;
+      return (System.nanoTime() - start) / 1_000_000.0;
     }
   }
 
@@ -130,38 +130,11 @@ public final class CdcBenchmark implements Callable<Integer> {
   }
 
   private static long oid(Connection connection, String table) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        var row = statement.executeQuery("SELECT '" + table + "'::regclass::oid")) {
-      row.next();
-      return row.getLong(1);
-    }
+    return Measurements.queryLong(connection, "SELECT '" + table + "'::regclass::oid");
   }
 
-  private static long timed(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      long start = System.nanoTime();
-      statement.execute(sql);
-      return (System.nanoTime() - start) / 1_000_000;
-    }
-  }
-
-  private static long median(List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
-  }
-
-  private static List<String> row(String label, long plainMillis, long capturedMillis) {
-    return List.of(label, plainMillis + " ms", capturedMillis + " ms",
-        String.format(Locale.ROOT, "%.2f", (double) plainMillis / Math.max(1, capturedMillis)));
-  }
-
-  private static void printTable(PrintWriter out, List<List<String>> rows) {
-    List<String> headers = List.of("WORKLOAD", "UNCAPTURED", "CAPTURED", "THROUGHPUT RATIO");
-    int labelWidth = Math.max(headers.get(0).length(), rows.stream().mapToInt(r -> r.get(0).length()).max().orElse(0));
-    String format = "%-" + labelWidth + "s  %10s  %10s  %16s%n";
-    out.printf(Locale.ROOT, format, headers.toArray());
-    rows.forEach(row -> out.printf(Locale.ROOT, format, row.toArray()));
-    out.println("Throughput ratio = captured / uncaptured rows per second; the target for bulk loads is >= 0.60.");
+  private static void row(BenchTable table, String label, double plainMillis, double capturedMillis) {
+    table.add(label, String.format(Locale.ROOT, "%.0f ms", plainMillis), String.format(Locale.ROOT, "%.0f ms", capturedMillis),
+        String.format(Locale.ROOT, "%.2f", plainMillis / Math.max(1, capturedMillis)));
   }
 }

@@ -33,11 +33,11 @@ public final class HistoryCommand implements Callable<Integer> {
       return 0;
     }
     Output.table(spec.commandLine().getOut(),
-        List.of("ID", "START", "MS", "ACTION", "STATUS", "BY", "INSERTED", "UPDATED", "DELETED", "ERROR"),
+        List.of("ID", "START", "MS", "ACTION", "STATUS", "BY", "INSERTED", "UPDATED", "DELETED", "REASON / ERROR"),
         records.stream().map(r -> List.of(Long.toString(r.refreshId()), Output.time(r.startTime()),
             Long.toString(r.duration().toMillis()), r.action().name(), r.status(), Output.text(r.initiatedBy()),
             Long.toString(r.rowsInserted()), Long.toString(r.rowsUpdated()), Long.toString(r.rowsDeleted()),
-            Output.text(r.errorMessage()))).toList());
+            r.errorMessage() != null ? r.errorMessage() : Output.text(r.reason()))).toList());
     return 0;
   }
 }
