@@ -49,6 +49,9 @@ BEGIN
                        v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint' ELSE '' END);
         v_buffer := pgtrickle._buffer(p_source);
     END IF;
+    -- TRUNCATE markers are rare: this index finds them without scanning the buffer.
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s (__pgt_xid) WHERE __pgt_op = %L',
+                   v_name || '_truncations', v_buffer, 'T');
     FOR v_column IN
         SELECT c.column_name, c.definition FROM pgtrickle._column_definitions(p_source, p_columns) c
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute b

@@ -19,6 +19,15 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT 1414679372  -- 'TRKL'
 $$;
 
+-- A relation's schema-qualified, quoted name: the same SQL in every session, whatever its search_path.
+CREATE OR REPLACE FUNCTION pgtrickle._qualified(p_relid oid)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT format('%I.%I', n.nspname, c.relname)
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = p_relid
+$$;
+
 -- Quoted storage columns, in order: the query's columns ('user'), Trickle's hidden state
 -- ('aux', named __pgt_*), or both ('all'); never __pgt_row_id.
 CREATE OR REPLACE FUNCTION pgtrickle._columns(p_relid oid, p_which text, p_prefix text DEFAULT '')
@@ -87,7 +96,7 @@ CREATE OR REPLACE FUNCTION pgtrickle._delta_rows_sql(
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_sql text := replace(p_st.refresh_program->>'delta_sql', '{{self}}', p_st.pgt_relid::regclass::text);
+    v_sql text := replace(p_st.refresh_program->>'delta_sql', '{{self}}', pgtrickle._qualified(p_st.pgt_relid));
     v_source text;
 BEGIN
     FOR v_source IN SELECT jsonb_array_elements_text(p_st.refresh_program->'sources') LOOP
@@ -99,36 +108,51 @@ BEGIN
     RETURN v_sql;
 END $$;
 
--- The single statement of a refresh. p_rows is full-contents SQL (p_full) or delta SQL; the
--- statement turns it into the set of target rows, deletes, updates (only when a value
--- differs) and inserts, emits exactly the visible change to the stream table's own buffer,
--- and advances the frontier to its own snapshot if nobody else did (compare-and-set).
-CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer)
+-- The single statement of a refresh, as a template: {{rows}} stands for full-contents SQL
+-- (p_full) or delta SQL, {{own_cid}}, {{frontier}}, {{frontier_xid}} and {{frontier_cid}} for
+-- this refresh's values. The statement turns the rows into the set of target rows, deletes,
+-- updates (only when a value differs) and inserts, emits exactly the visible change to the
+-- stream table's own buffer, and advances the frontier to its own snapshot if nobody else did
+-- (compare-and-set).
+CREATE OR REPLACE FUNCTION pgtrickle._apply_template(p_st pgtrickle.pgt_stream_tables, p_full boolean)
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_storage text := p_st.pgt_relid::regclass::text;
+    v_storage text := pgtrickle._qualified(p_st.pgt_relid);
     v_all text := pgtrickle._columns(p_st.pgt_relid, 'all');
     v_user text := pgtrickle._columns(p_st.pgt_relid, 'user');
-    v_buffer regclass := pgtrickle._buffer(p_st.pgt_relid);
+    v_buffer text := pgtrickle._qualified(pgtrickle._buffer(p_st.pgt_relid));
     v_target text;
     v_output text := '';
 BEGIN
+    -- __pgt_cmp: every target row (__pgt_op 'I': its new contents, 'D': it must not exist)
+    -- paired with the stored row of the same identity, if any, saying whether they differ. All
+    -- parts of the statement read storage as it was before the statement.
     IF p_full THEN
         v_target := format($t$__pgt_full AS MATERIALIZED (%1$s
-), __pgt_target AS MATERIALIZED (
-    SELECT __pgt_row_id, 'I'::"char" AS __pgt_op, %2$s FROM __pgt_full
-    UNION ALL
-    SELECT s.__pgt_row_id, 'D'::"char", %3$s FROM %4$s s
-     WHERE NOT EXISTS (SELECT 1 FROM __pgt_full f WHERE f.__pgt_row_id = s.__pgt_row_id)
-)$t$, p_rows, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 's.'), v_storage);
+), __pgt_cmp AS MATERIALIZED (
+    SELECT coalesce(t.__pgt_row_id, o.__pgt_row_id) AS __pgt_row_id,
+           CASE WHEN t.__pgt_row_id IS NULL THEN 'D' ELSE 'I' END::"char" AS __pgt_op, %2$s,
+           o.__pgt_row_id IS NOT NULL AS __pgt_stored,
+           o.__pgt_row_id IS NOT NULL AND t.__pgt_row_id IS NOT NULL AND (%3$s) AS __pgt_differs,
+           o.__pgt_row_id IS NOT NULL AND t.__pgt_row_id IS NOT NULL AND (%4$s) AS __pgt_visible
+      FROM __pgt_full t FULL JOIN %5$s o ON o.__pgt_row_id = t.__pgt_row_id
+)$t$, '{{rows}}', pgtrickle._columns(p_st.pgt_relid, 'all', 't.'),
+        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 'o', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'o', 't'),
+        v_storage);
     ELSE
         v_target := format($t$__pgt_delta AS MATERIALIZED (%1$s
 ), __pgt_target AS MATERIALIZED (
     SELECT DISTINCT ON (__pgt_row_id) __pgt_row_id, __pgt_op::"char" AS __pgt_op, %2$s
       FROM __pgt_delta ORDER BY __pgt_row_id, __pgt_op DESC
-)$t$, p_rows, v_all);
+), __pgt_cmp AS MATERIALIZED (
+    SELECT t.*, o.__pgt_row_id IS NOT NULL AS __pgt_stored,
+           o.__pgt_row_id IS NOT NULL AND t.__pgt_op = 'I' AND (%3$s) AS __pgt_differs,
+           o.__pgt_row_id IS NOT NULL AND t.__pgt_op = 'I' AND (%4$s) AS __pgt_visible
+      FROM __pgt_target t LEFT JOIN %5$s o ON o.__pgt_row_id = t.__pgt_row_id
+)$t$, '{{rows}}', v_all,
+        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 'o', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'o', 't'),
+        v_storage);
     END IF;
     IF v_buffer IS NOT NULL THEN
         v_output := format($out$, __pgt_out AS (
@@ -143,35 +167,27 @@ BEGIN
     SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_ins
 )$out$, v_buffer, v_user, pgtrickle._columns(p_st.pgt_relid, 'user', 'o.'), v_storage);
     END IF;
-    -- Every part of the statement reads storage as it was before the statement: __pgt_cmp pairs
-    -- each target row with the stored row it replaces, keeping only those that differ.
-    RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s,
-__pgt_cmp AS MATERIALIZED (
-    SELECT t.*, (%7$s) AS __pgt_visible
-      FROM __pgt_target t JOIN %3$s o ON o.__pgt_row_id = t.__pgt_row_id
-     WHERE t.__pgt_op = 'I' AND (%6$s)
-), __pgt_del AS (
-    DELETE FROM %3$s s USING __pgt_target t
-     WHERE s.__pgt_row_id = t.__pgt_row_id AND t.__pgt_op = 'D'
+    RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s, __pgt_del AS (
+    DELETE FROM %3$s s USING __pgt_cmp c
+     WHERE s.__pgt_row_id = c.__pgt_row_id AND c.__pgt_op = 'D' AND c.__pgt_stored
     RETURNING s.*
 ), __pgt_upd AS (
     UPDATE %3$s s SET (%4$s) = ROW(%5$s)
       FROM __pgt_cmp c
-     WHERE s.__pgt_row_id = c.__pgt_row_id
+     WHERE s.__pgt_row_id = c.__pgt_row_id AND c.__pgt_differs
     RETURNING 1
 ), __pgt_ins AS (
     INSERT INTO %3$s (__pgt_row_id, %4$s)
-    SELECT t.__pgt_row_id, %14$s FROM __pgt_target t
-     WHERE t.__pgt_op = 'I' AND NOT EXISTS (SELECT 1 FROM %3$s o WHERE o.__pgt_row_id = t.__pgt_row_id)
+    SELECT c.__pgt_row_id, %5$s FROM __pgt_cmp c WHERE c.__pgt_op = 'I' AND NOT c.__pgt_stored
     RETURNING *
 )%8$s, __pgt_meta AS (
     UPDATE pgtrickle.pgt_stream_tables
        SET frontier = pg_current_snapshot(), frontier_xid = pgtrickle._xid(pg_current_xact_id()),
-           frontier_cid = %10$s, is_populated = true, needs_reinit = false,
+           frontier_cid = {{own_cid}}, is_populated = true, needs_reinit = false,
            data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),
            consecutive_errors = 0, last_error_message = NULL, updated_at = now()
-     WHERE pgt_id = %9$s AND frontier::text IS NOT DISTINCT FROM %11$L
-       AND frontier_xid IS NOT DISTINCT FROM %12$L::bigint AND frontier_cid IS NOT DISTINCT FROM %13$L::integer
+     WHERE pgt_id = %9$s AND frontier::text IS NOT DISTINCT FROM {{frontier}}
+       AND frontier_xid IS NOT DISTINCT FROM {{frontier_xid}}::bigint AND frontier_cid IS NOT DISTINCT FROM {{frontier_cid}}::integer
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
@@ -180,9 +196,57 @@ SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
        (SELECT count(*) FROM __pgt_meta) AS catalog_rows,
        pg_current_snapshot() AS frontier_to$sql$,
         pgtrickle._snapshot_cte(), v_target, v_storage, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 'c.'),
-        pgtrickle._differs_sql(p_st.pgt_relid, 'all', 'o', 't'), pgtrickle._differs_sql(p_st.pgt_relid, 'user', 'o', 't'),
-        v_output, p_st.pgt_id, p_own_cid, p_st.frontier::text, p_st.frontier_xid, p_st.frontier_cid,
-        pgtrickle._columns(p_st.pgt_relid, 'all', 't.'));
+        NULL, NULL, v_output, p_st.pgt_id);
+END $$;
+
+-- What a cached refresh statement depends on: the storage table, the program and the
+-- stream table's own buffer (present while something consumes it).
+CREATE OR REPLACE FUNCTION pgtrickle._statement_key(p_st pgtrickle.pgt_stream_tables)
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('relid', p_st.pgt_relid, 'program_version', p_st.program_version,
+                              'buffer', pgtrickle._buffer(p_st.pgt_relid))
+$$;
+
+-- The stream table's refresh statement templates (keys 'key', 'delta', 'full').
+CREATE OR REPLACE FUNCTION pgtrickle._statements(p_st pgtrickle.pgt_stream_tables)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_key jsonb := pgtrickle._statement_key(p_st);
+BEGIN
+    IF p_st.refresh_statements->'key' = v_key THEN
+        RETURN p_st.refresh_statements;
+    END IF;
+    RETURN jsonb_build_object('key', v_key, 'delta', pgtrickle._apply_template(p_st, false),
+                              'full', pgtrickle._apply_template(p_st, true));
+END $$;
+
+-- The single statement of a refresh: its template with this refresh's rows and values.
+CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT replace(replace(replace(replace(replace(
+               pgtrickle._statements(p_st)->>(CASE WHEN p_full THEN 'full' ELSE 'delta' END),
+               '{{own_cid}}', coalesce(p_own_cid, 0)::text),
+               '{{frontier}}', quote_nullable(p_st.frontier::text)),
+               '{{frontier_xid}}', quote_nullable(p_st.frontier_xid)),
+               '{{frontier_cid}}', quote_nullable(p_st.frontier_cid)),
+               '{{rows}}', p_rows)
+$$;
+
+-- Stores the stream table's refresh statement templates when they are missing or stale.
+CREATE OR REPLACE FUNCTION pgtrickle._cache_statements(p_st pgtrickle.pgt_stream_tables)
+RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_statements jsonb := pgtrickle._statements(p_st);
+BEGIN
+    IF p_st.refresh_statements IS DISTINCT FROM v_statements THEN
+        UPDATE pgtrickle.pgt_stream_tables SET refresh_statements = v_statements WHERE pgt_id = p_st.pgt_id;
+    END IF;
+    RETURN v_statements;
 END $$;
 
 -- True when any source changed between the stream table's frontier and p_to.
@@ -236,8 +300,9 @@ CREATE OR REPLACE FUNCTION pgtrickle._row_estimate(p_relid oid)
 RETURNS numeric
 LANGUAGE sql STABLE AS $$
     SELECT nullif(sum(greatest(c.reltuples, 0)), 0)::numeric
-      FROM pg_partition_tree(p_relid) t JOIN pg_class c ON c.oid = t.relid
-     WHERE t.isleaf
+      FROM pg_class c
+     WHERE c.oid = p_relid AND c.relkind <> 'p'
+        OR c.oid IN (SELECT t.relid FROM pg_partition_tree(p_relid) t WHERE t.isleaf)
 $$;
 
 -- Why an AUTO stream table should refresh FULL this time: the changes to one of its sources
@@ -299,6 +364,7 @@ BEGIN
     END IF;
     SELECT * INTO v_st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id;
     PERFORM pgtrickle._check_refreshable(v_st, p_pgt_id);
+    v_st.refresh_statements := pgtrickle._cache_statements(v_st);
 
     -- Changes this transaction made before the refresh are identified by command id.
     v_own_xid := pgtrickle._xid(pg_current_xact_id_if_assigned());
@@ -420,3 +486,6 @@ LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pgtrickle._refresh((pgtrickle._find(refresh_stream_table.name)).pgt_id, 'MANUAL', true);
 END $$;
+
+-- The statement templates above may have changed: rebuild every cached one on next use.
+UPDATE pgtrickle.pgt_stream_tables SET refresh_statements = NULL WHERE refresh_statements IS NOT NULL;

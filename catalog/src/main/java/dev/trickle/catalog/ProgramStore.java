@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Stores a compiled program: makes the storage table's hidden {@code __pgt_*} columns exactly
- * the program's (adding, retyping, dropping), indexes the partition column, and writes the
+ * the program's (adding, retyping, dropping), indexes those refreshes look rows up by, and writes the
  * program into the catalog. When the program's way of identifying rows changed, the next
  * refresh rebuilds the table.
  */
@@ -90,9 +90,14 @@ final class ProgramStore {
     for (AuxColumn column : wanted) {
       if (!column.type().equals(existing.get(column.name()))) {
         Sql.call(connection, "ALTER TABLE " + storage + " ADD COLUMN " + column.name() + " " + column.type());
-        if (column.name().equals("__pgt_partition")) {
-          Sql.call(connection, "CREATE INDEX ON " + storage + " (__pgt_partition)");
-        }
+      }
+      String index = (String) Sql.call(connection, "SELECT i.indexrelid::regclass::text FROM pg_index i "
+          + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+          + "WHERE i.indrelid = ?::regclass AND i.indnatts = 1 AND a.attname = ?", storage, column.name());
+      if (column.indexed() && index == null) {
+        Sql.call(connection, "CREATE INDEX ON " + storage + " (" + column.name() + ")");
+      } else if (!column.indexed() && index != null) {
+        Sql.call(connection, "DROP INDEX " + index);
       }
     }
   }
@@ -106,7 +111,8 @@ final class ProgramStore {
       json.put("delta_sql", program.deltaSql());
     }
     json.put("sources", program.sources());
-    json.put("aux", program.aux().stream().map(a -> Map.of("name", a.name(), "type", a.type())).toList());
+    json.put("aux", program.aux().stream()
+        .map(a -> Map.of("name", a.name(), "type", a.type(), "indexed", a.indexed())).toList());
     json.put("strategy", program.strategy());
     json.put("plan", program.plan());
     try {

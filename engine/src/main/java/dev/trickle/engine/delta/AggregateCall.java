@@ -52,6 +52,11 @@ record AggregateCall(Expression node, String name, Expression argument, boolean 
     };
   }
 
+  /** What makes two calls compute the same value: name, argument, DISTINCT, filter and type. */
+  String signature() {
+    return name + "|" + argument + "|" + distinct + "|" + filter + "|" + resultType;
+  }
+
   /** Whether the call has a filter or is count(x) (which skips NULLs): its "counts" condition. */
   String counted(String argumentSql, String filterSql) {
     String notNull = argument == null ? null : argumentSql + " IS NOT NULL";

@@ -46,13 +46,19 @@ final class ProjectionDeltaRule {
     }
     Ctes ctes = new Ctes();
     String changes = ctes.add("__pgt_z", context.blockDelta(block, select, ctes));
-    String partition = String.join(", ", lineageNames) + ", ROW(" + String.join(", ", outputNames) + ")::text";
-    String net = ctes.add("__pgt_n", "SELECT *, sum(__pgt_w) OVER (PARTITION BY " + partition + ") AS __pgt_net, "
-        + "row_number() OVER (PARTITION BY " + partition + ") AS __pgt_rn FROM " + changes);
     List<String> columns = new ArrayList<>();
     for (int i = 0; i < outputNames.size(); i++) {
       columns.add(outputNames.get(i) + " AS " + Sql.identifier(context.outputs().get(i).name()));
     }
+    if (core.items().size() == 1 && core.items().get(0) instanceof TableRendering) {
+      // One table's consolidated change holds at most a row's old version (-1) and new one (+1)
+      // per key; the refresh keeps the new one, so no netting is needed.
+      return ctes.statement("SELECT " + context.rowId(lineageNames) + " AS __pgt_row_id, "
+          + "CASE WHEN __pgt_w > 0 THEN 'I' ELSE 'D' END AS __pgt_op, " + String.join(", ", columns) + "\n  FROM " + changes);
+    }
+    String partition = String.join(", ", lineageNames) + ", ROW(" + String.join(", ", outputNames) + ")::text";
+    String net = ctes.add("__pgt_n", "SELECT *, sum(__pgt_w) OVER (PARTITION BY " + partition + ") AS __pgt_net, "
+        + "row_number() OVER (PARTITION BY " + partition + ") AS __pgt_rn FROM " + changes);
     return ctes.statement("SELECT " + context.rowId(lineageNames) + " AS __pgt_row_id, "
         + "CASE WHEN __pgt_net > 0 THEN 'I' ELSE 'D' END AS __pgt_op, " + String.join(", ", columns)
         + "\n  FROM " + net + " WHERE __pgt_rn = 1 AND __pgt_net <> 0");

@@ -75,7 +75,7 @@ final class WindowDeltaRule {
     });
     List<String> partitionSql = partition.stream().map(Expression::toString).toList();
     String partitionHash = RowIds.of(partitionSql);
-    List<AuxColumn> aux = List.of(new AuxColumn("__pgt_partition", "bigint"));
+    List<AuxColumn> aux = List.of(new AuxColumn("__pgt_partition", "bigint", !partition.isEmpty()));
     List<String> outputs = outputs(block, context, Expression::toString);
     Ctes fullCtes = new Ctes();
     String full = fullCtes.statement("SELECT " + context.rowId(core.lineage()) + " AS __pgt_row_id, "
@@ -168,7 +168,7 @@ final class WindowDeltaRule {
       List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", probed)
           + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
       List<AuxColumn> aux = new ArrayList<>();
-      aux.add(new AuxColumn("__pgt_partition", "bigint"));
+      aux.add(new AuxColumn("__pgt_partition", "bigint", !partition.isEmpty()));
       for (int i = 0; i < keys.size(); i++) {
         aux.add(new AuxColumn("__pgt_g" + (i + 1), types.get(i)));
       }

@@ -1,0 +1,123 @@
+package dev.trickle.catalog;
+
+import static dev.trickle.catalog.CatalogTesting.assertMatchesQuery;
+import static dev.trickle.catalog.CatalogTesting.lastAction;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trickle.protocol.RefreshMode;
+import dev.trickle.testkit.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a DIFFERENTIAL refresh writes, and when a refresh chooses FULL instead. */
+class DifferentialRefreshTest {
+  @RegisterExtension static final TestDatabase db = CatalogTesting.catalogDatabase();
+
+  private static final String LEADERBOARD = "SELECT player_id, sum(score) AS total, "
+      + "rank() OVER (ORDER BY sum(score) DESC) AS rank FROM game_scores GROUP BY player_id";
+
+  private StreamTableDefinitions definitions;
+
+  @BeforeEach
+  void createSources() {
+    definitions = CatalogTesting.definitions(db);
+    db.execute(CatalogTesting.DROP_ALL_STREAM_TABLES,
+        "DROP TABLE IF EXISTS game_scores",
+        "CREATE TABLE game_scores (score_id serial PRIMARY KEY, player_id int, score int)",
+        "INSERT INTO game_scores (player_id, score) SELECT g % 10, g FROM generate_series(1, 100) g");
+  }
+
+  private void create(String name, String query, RefreshMode mode) {
+    definitions.create(new StreamTableDefinition(name, query, "1m", mode, true));
+  }
+
+  private static List<List<Object>> lastRefresh(String name) {
+    return db.query("SELECT action, rows_inserted, rows_updated, rows_deleted, reason FROM pgtrickle.pgt_refresh_history "
+        + "WHERE pgt_id = (pgtrickle._find('" + name + "')).pgt_id ORDER BY refresh_id DESC LIMIT 1");
+  }
+
+  @Test
+  void shouldWriteOnlyTheRowsWhoseValuesChanged() {
+    create("leaderboard", LEADERBOARD, RefreshMode.DIFFERENTIAL);
+    create("podium", "SELECT player_id, rank FROM leaderboard WHERE rank <= 3", RefreshMode.DIFFERENTIAL);
+    // Player 5 gains 1 point: its total changes, nobody's rank does.
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (5, 1)",
+        "SELECT pgtrickle.refresh_stream_table('leaderboard')");
+    assertEquals(List.of(List.of("DIFFERENTIAL", 0L, 1L, 0L)), lastRefresh("leaderboard").stream()
+        .map(row -> row.subList(0, 4)).toList());
+    assertEquals(List.of(List.of("D", 5), List.of("I", 5)), db.query(
+        "SELECT __pgt_op::text, player_id FROM pgtrickle_changes.changes_" + oid("leaderboard") + " ORDER BY __pgt_op"));
+    // A score moved between two rows of the same player changes nothing at all.
+    db.execute("SELECT pgtrickle.refresh_stream_table('podium')",
+        "UPDATE game_scores SET score = score + 7 WHERE score_id = 10",
+        "UPDATE game_scores SET score = score - 7 WHERE score_id = 20",
+        "SELECT pgtrickle.refresh_stream_table('leaderboard')");
+    assertEquals(List.of(List.of("DIFFERENTIAL", 0L, 0L, 0L)), lastRefresh("leaderboard").stream()
+        .map(row -> row.subList(0, 4)).toList());
+    db.execute("SELECT pgtrickle.refresh_stream_table('podium')");
+    assertEquals("NO_DATA", lastAction(db, "podium"));
+    assertMatchesQuery(db, "leaderboard", "after minimal refreshes");
+  }
+
+  @Test
+  void shouldKeepTheSingleRowOfAGlobalAggregateWhenItsSourceEmpties() {
+    create("totals", "SELECT count(*) AS n, sum(score) AS total, max(score) AS best FROM game_scores",
+        RefreshMode.DIFFERENTIAL);
+    db.execute("DELETE FROM game_scores", "SELECT pgtrickle.refresh_stream_table('totals')");
+    assertEquals(List.of(List.of(0L, "null", "null")),
+        db.query("SELECT n, coalesce(total::text, 'null'), coalesce(best::text, 'null') FROM totals"));
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (1, 4)", "SELECT pgtrickle.refresh_stream_table('totals')");
+    assertEquals(List.of(List.of(1L, 4L, 4)), db.query("SELECT n, total, best FROM totals"));
+  }
+
+  @Test
+  void shouldRefreshFullAfterATruncateAndSayWhy() {
+    create("per_player", "SELECT player_id, count(*) AS plays FROM game_scores GROUP BY player_id", RefreshMode.DIFFERENTIAL);
+    db.execute("TRUNCATE game_scores", "INSERT INTO game_scores (player_id, score) VALUES (1, 1)",
+        "SELECT pgtrickle.refresh_stream_table('per_player')");
+    assertEquals(List.of("FULL", "a source was truncated"), List.of(lastRefresh("per_player").get(0).get(0),
+        lastRefresh("per_player").get(0).get(4)));
+    assertMatchesQuery(db, "per_player", "after truncate");
+  }
+
+  @Test
+  void shouldFallBackToFullUnderAutoWhenMostRowsChanged() {
+    create("per_player", "SELECT player_id, sum(score) AS total FROM game_scores GROUP BY player_id", RefreshMode.AUTO);
+    db.execute("ANALYZE game_scores", "UPDATE game_scores SET score = score + 1 WHERE score_id <= 30",
+        "SELECT pgtrickle.refresh_stream_table('per_player')");
+    List<Object> refresh = lastRefresh("per_player").get(0);
+    assertEquals("FULL", refresh.get(0));
+    assertTrue(((String) refresh.get(4)).contains("exceed pgtrickle.differential_max_change_ratio = 0.15"), refresh.toString());
+
+    db.execute("SET pgtrickle.differential_max_change_ratio = '0.9'",
+        "UPDATE game_scores SET score = score + 1 WHERE score_id <= 30",
+        "SELECT pgtrickle.refresh_stream_table('per_player')");
+    assertEquals("DIFFERENTIAL", lastAction(db, "per_player"));
+    assertNull(lastRefresh("per_player").get(0).get(4));
+    assertMatchesQuery(db, "per_player", "after both refreshes");
+
+    db.execute("UPDATE game_scores SET score = 0");
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> db.execute(
+        "SET pgtrickle.differential_max_change_ratio = 'lots'", "SELECT pgtrickle.refresh_stream_table('per_player')"));
+    assertTrue(error.getMessage().contains("pgtrickle.differential_max_change_ratio must be a number"), error.getMessage());
+  }
+
+  @Test
+  void shouldExplainProgramsWithoutStoringAnything() {
+    db.execute("SELECT pgtrickle.create_stream_table('leaderboard', '" + LEADERBOARD.replace("'", "''") + "', '1m')");
+    Explanation explanation = definitions.explain("leaderboard");
+    assertEquals(RefreshMode.DIFFERENTIAL, explanation.effectiveMode());
+    assertTrue(explanation.operatorTree().contains("Window [rank() OVER"), explanation.operatorTree());
+    assertTrue(explanation.differentialSql().contains("UPDATE public.leaderboard s SET"), explanation.differentialSql());
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE refresh_program IS NOT NULL"));
+  }
+
+  private static long oid(String table) {
+    return db.queryLong("SELECT '" + table + "'::regclass::oid");
+  }
+}

@@ -1,0 +1,3 @@
+-- outputs: region text, tier text
+SELECT DISTINCT accounts.region, accounts.tier
+   FROM public.accounts
