@@ -67,7 +67,9 @@ class SqlApiBadInputTest {
   void shouldAcceptATrailingSemicolon() {
     db.execute(create("'t'", "'SELECT region FROM orders; '"), "SELECT pgtrickle.refresh_stream_table('t')");
     assertEquals("SELECT region FROM orders; ", db.queryValue("SELECT original_query FROM pgtrickle.pgt_stream_tables"));
-    assertEquals("SELECT region\n   FROM public.orders", db.queryValue("SELECT defining_query FROM pgtrickle.pgt_stream_tables"));
+    String deparsed = (String) db.queryValue("SELECT defining_query FROM pgtrickle.pgt_stream_tables");
+    assertTrue(deparsed.matches("SELECT (orders\\.)?region\n   FROM public\\.orders"),
+        "deparsed and schema-qualified (PostgreSQL 15 also qualifies the column): " + deparsed);
   }
 
   @Test
