@@ -112,6 +112,12 @@ SELECT u.k, count(*) AS n FROM (SELECT region AS k FROM accounts UNION ALL SELEC
 -- s_cte_twice
 WITH t AS (SELECT account_id, sum(amount) AS s FROM events GROUP BY account_id)
 SELECT x.account_id, x.s, y.s AS next FROM t x JOIN t y ON y.account_id = x.account_id + 1;
+-- v_filtered_view
+SELECT b.id, b.amount, a.region FROM big_events b JOIN accounts a ON a.id = b.account_id;
+-- v_aggregate_view
+SELECT t.account_id, t.total, t.n FROM account_totals t WHERE t.total > 100;
+-- v_view_of_view_grouped
+SELECT b.kind, count(*) AS n, sum(b.amount) AS total FROM big_events b GROUP BY b.kind;
 -- w_rank
 SELECT id, account_id, amount, rank() OVER (PARTITION BY account_id ORDER BY amount DESC) AS r FROM events;
 -- w_dense_row_number

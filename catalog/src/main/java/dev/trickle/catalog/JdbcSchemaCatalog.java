@@ -98,6 +98,19 @@ final class JdbcSchemaCatalog implements SchemaCatalog {
   }
 
   @Override
+  public String viewQuery(RelationInfo view) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT pgtrickle._deparse(?::oid::regclass)")) {
+      statement.setLong(1, view.oid());
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getString(1);
+      }
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  @Override
   public List<String> typesOf(String query) {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TEMP VIEW __pgt_types AS " + query);

@@ -27,6 +27,8 @@ final class RandomWorkload {
           + "(ARRAY['buy','sell','fee'])[1 + g % 3], (g * 13) % 200 - 20, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 7 END, "
           + "CASE WHEN g % 10 = 0 THEN NULL ELSE 1 + g % 14 END FROM generate_series(1, 300) g",
       "INSERT INTO readings SELECT g % 6, (g % 4) * 1.5 FROM generate_series(1, 60) g",
+      "CREATE VIEW big_events AS SELECT id, account_id, kind, amount FROM events WHERE amount > 20",
+      "CREATE VIEW account_totals AS SELECT account_id, sum(amount) AS total, count(*) AS n FROM events GROUP BY account_id",
       "INSERT INTO measurements SELECT g % 100, g % 5, g % 17 FROM generate_series(1, 200) g",
   };
 

@@ -19,6 +19,12 @@ public interface SchemaCatalog {
   FunctionInfo function(String name);
 
   /**
+   * A view's query as PostgreSQL deparses it (schema-qualified), so the compiler can read
+   * through the view to the tables whose changes it follows.
+   */
+  String viewQuery(RelationInfo view);
+
+  /**
    * The PostgreSQL types (as {@code format_type} prints them) of a query's output columns, in
    * order; PostgreSQL itself infers them, so the compiler needs no type system of its own.
    */

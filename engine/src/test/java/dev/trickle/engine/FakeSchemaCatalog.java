@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 public final class FakeSchemaCatalog implements SchemaCatalog {
   private final Map<String, RelationInfo> relations = new HashMap<>();
+  private final Map<String, String> views = new HashMap<>();
   private long nextOid = 16384;
 
   /** Declares public.name with columns "name type" (key columns listed in {@code key}). */
@@ -29,6 +30,17 @@ public final class FakeSchemaCatalog implements SchemaCatalog {
     }
     relations.put(name, new RelationInfo(nextOid++, "public", name, kind, infos, key));
     return this;
+  }
+
+  /** Declares the view public.name with its deparsed query and columns "name type". */
+  public FakeSchemaCatalog view(String name, String query, String... columns) {
+    views.put(name, query);
+    return relation(name, RelationInfo.Kind.VIEW, List.of(), columns);
+  }
+
+  @Override
+  public String viewQuery(RelationInfo view) {
+    return views.get(view.name());
   }
 
   @Override

@@ -27,7 +27,9 @@ class GoldenProgramTest {
       .table("accounts", List.of("id"), "id integer", "region text", "tier text", "balance numeric")
       .table("events", List.of("id"), "id bigint", "account_id integer", "kind text", "amount integer", "note text")
       .table("game_scores", List.of("score_id"), "score_id bigint", "player_id integer", "player_name text",
-          "game_id integer", "score integer");
+          "game_id integer", "score integer")
+      .view("big_events", "SELECT events.id, events.account_id, events.amount FROM public.events WHERE events.amount > 20",
+          "id bigint", "account_id integer", "amount integer");
 
   @TestFactory
   Stream<DynamicTest> shouldCompileEveryGoldenQueryToItsRecordedProgram() throws IOException {

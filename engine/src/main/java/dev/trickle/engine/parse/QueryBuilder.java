@@ -7,7 +7,6 @@ import dev.trickle.engine.SchemaCatalog;
 import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.Volatility;
 import dev.trickle.engine.model.Block;
-import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.FromClause;
@@ -21,7 +20,6 @@ import dev.trickle.engine.model.UnionAll;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +28,7 @@ import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.LongValue;
-import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.select.Join;
@@ -140,7 +136,7 @@ public final class QueryBuilder {
     all.removeIf(e -> e == null);
     all.forEach(this::checkExpression);
     boolean aggregated = !groupBy.isEmpty() || all.stream().anyMatch(this::hasAggregate);
-    Block block = new Block(withColumns(from, all), select.getWhere(), groupBy, select.getHaving(), columns,
+    Block block = new Block(UsedColumns.fillIn(from, all), select.getWhere(), groupBy, select.getHaving(), columns,
         aggregated, select.getDistinct() != null,
         select.getOrderByElements() == null ? List.of() : select.getOrderByElements(),
         constant(select.getLimit() == null ? null : select.getLimit().getRowCount(), "LIMIT"),
@@ -217,47 +213,14 @@ public final class QueryBuilder {
     }
     Map<String, FromItem> before = new LinkedHashMap<>(scope);
     FromItem item = fromItem(join.getFromItem(), scope);
-    Expression condition = condition(join, before, item);
+    Expression condition = JoinConditions.of(join, before, item);
     if (join.isLeft()) {
-      return new JoinStep(JoinKind.LEFT, item, requireCondition(condition, "LEFT JOIN"));
+      return new JoinStep(JoinKind.LEFT, item, JoinConditions.require(condition, "LEFT JOIN"));
     }
     if (condition == null) {
       return new JoinStep(JoinKind.CROSS, item, null);
     }
     return new JoinStep(JoinKind.INNER, item, condition);
-  }
-
-  private static Expression requireCondition(Expression condition, String join) {
-    if (condition == null) {
-      throw new UnsupportedQueryException(join + " without a join condition");
-    }
-    return condition;
-  }
-
-  private Expression condition(Join join, Map<String, FromItem> before, FromItem item) {
-    Expression condition = null;
-    for (Expression on : join.getOnExpressions()) {
-      condition = condition == null ? on : new AndExpression(condition, on);
-    }
-    if (join.getUsingColumns() != null) {
-      for (Column using : join.getUsingColumns()) {
-        String column = Expressions.unquote(using.getColumnName());
-        String left = before.values().stream().filter(candidate -> hasColumn(candidate, column))
-            .map(FromItem::alias).findFirst()
-            .orElseThrow(() -> new UnsupportedQueryException("USING column " + column + " not found on the left"));
-        Expression equality = parseExpression(quote(left) + "." + quote(column) + " = " + quote(item.alias()) + "."
-            + quote(column));
-        condition = condition == null ? equality : new AndExpression(condition, equality);
-      }
-    }
-    return condition;
-  }
-
-  private static boolean hasColumn(FromItem item, String column) {
-    if (item instanceof TableItem table) {
-      return table.relation().column(column).isPresent();
-    }
-    return ((DerivedItem) item).query().columnNames().contains(column);
   }
 
   private FromItem fromItem(net.sf.jsqlparser.statement.select.FromItem item, Map<String, FromItem> scope) {
@@ -302,7 +265,10 @@ public final class QueryBuilder {
       case TABLE, STREAM_TABLE -> {
         return new TableItem(relation, alias, Set.of());
       }
-      case VIEW -> throw new UnsupportedQueryException("view " + relation.qualifiedName() + " as a source");
+      case VIEW -> {
+        QueryNode view = build(catalog.viewQuery(relation), catalog);
+        return new DerivedItem(view, alias);
+      }
       case MATERIALIZED_VIEW -> throw new UnsupportedQueryException(
           "materialized view " + relation.qualifiedName() + " as a source (its changes cannot be captured)");
       default -> throw new UnsupportedQueryException(
@@ -377,50 +343,5 @@ public final class QueryBuilder {
 
   private FunctionInfo function(String name) {
     return functions.computeIfAbsent(name, catalog::function);
-  }
-
-  /** The FROM clause with each table item's used columns filled in from every expression. */
-  private static FromClause withColumns(FromClause from, List<Expression> expressions) {
-    if (from == null) {
-      return null;
-    }
-    Map<String, Set<String>> used = new HashMap<>();
-    Block scope = new Block(from, null, List.of(), null, List.of(), false, false, List.of(), null, null);
-    for (Expression expression : expressions) {
-      for (ColumnRef column : Expressions.columns(expression)) {
-        FromItem owner = scope.owner(column).orElseThrow(() -> new InvalidQueryException(
-            "column reference " + column.column() + " is ambiguous or unknown"));
-        used.computeIfAbsent(owner.alias(), key -> new LinkedHashSet<>()).add(column.column());
-      }
-    }
-    FromItem first = withColumns(from.first(), used);
-    List<JoinStep> joins = from.joins().stream()
-        .map(join -> new JoinStep(join.kind(), withColumns(join.item(), used), join.condition())).toList();
-    return new FromClause(first, joins);
-  }
-
-  private static FromItem withColumns(FromItem item, Map<String, Set<String>> used) {
-    if (item instanceof TableItem table) {
-      Set<String> columns = used.getOrDefault(table.alias(), Set.of());
-      for (String column : columns) {
-        if (table.relation().column(column).isEmpty()) {
-          throw new InvalidQueryException("column " + table.alias() + "." + column + " does not exist");
-        }
-      }
-      return new TableItem(table.relation(), table.alias(), columns);
-    }
-    return item;
-  }
-
-  private static Expression parseExpression(String sql) {
-    try {
-      return CCJSqlParserUtil.parseExpression(sql, false);
-    } catch (JSQLParserException e) {
-      throw new IllegalStateException("cannot parse generated expression " + sql, e);
-    }
-  }
-
-  private static String quote(String identifier) {
-    return dev.trickle.engine.Sql.identifier(identifier);
   }
 }
