@@ -59,7 +59,7 @@ final class AggregateDeltaRule {
   }
 
   /** The calls with their result types, inferred by PostgreSQL from a probe query. */
-  private static List<AggregateCall> describe(List<Expression> nodes, Block block, ProgramContext context) {
+  static List<AggregateCall> describe(List<Expression> nodes, Block block, ProgramContext context) {
     if (nodes.isEmpty()) {
       return List.of();
     }

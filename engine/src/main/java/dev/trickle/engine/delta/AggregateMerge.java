@@ -6,7 +6,6 @@ import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.Expressions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * An aggregated (or DISTINCT) block whose aggregates are all algebraic, refreshed by merging
@@ -40,12 +39,7 @@ final class AggregateMerge {
       columns.add(expression + " AS " + Sql.identifier(context.outputs().get(i).name()));
     }
     columns.addAll(state.fullColumns());
-    Ctes ctes = new Ctes();
-    String sql = "SELECT " + String.join(", ", columns) + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes);
-    if (keys.size() > 0) {
-      sql += "\n GROUP BY " + String.join(", ", keys.expressions());
-    }
-    return ctes.statement(sql);
+    return keys.groupedSelect(core, columns);
   }
 
   private String delta() {

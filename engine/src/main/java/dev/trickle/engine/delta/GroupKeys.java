@@ -124,4 +124,15 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     }
     return RowIds.of(expressions) + " IN (SELECT " + RowIds.of(names) + " FROM " + cte + ")";
   }
+
+  /** "SELECT columns FROM ... WHERE ... GROUP BY keys" over the block's current contents. */
+  String groupedSelect(CoreQuery core, List<String> columns) {
+    Ctes ctes = new Ctes();
+    String sql = "SELECT " + String.join(", ", columns)
+        + core.fromWhere(alias -> ItemForm.NEW, java.util.Set.of(), core.where(), ctes);
+    if (size() > 0) {
+      sql += "\n GROUP BY " + String.join(", ", expressions);
+    }
+    return ctes.statement(sql);
+  }
 }

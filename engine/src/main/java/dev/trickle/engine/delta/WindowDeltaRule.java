@@ -125,27 +125,11 @@ final class WindowDeltaRule {
     if (!keys.allColumns()) {
       throw new UnsupportedQueryException("window functions over a GROUP BY expression");
     }
-    List<AggregateCall> calls = describe(block, context, nodes);
+    List<AggregateCall> calls = AggregateDeltaRule.describe(nodes, block, context);
     if (!calls.stream().allMatch(AggregateCall::algebraic)) {
       throw new UnsupportedQueryException("window functions over non-algebraic aggregates");
     }
     return new WindowOverGroups(block, context, partition, keys, calls).program();
-  }
-
-  private static List<AggregateCall> describe(Block block, ProgramContext context, List<Expression> nodes) {
-    CoreQuery core = context.core(block);
-    Ctes ctes = new Ctes();
-    List<String> selected = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      selected.add(nodes.get(i) + " AS __pgt_t" + (i + 1));
-    }
-    List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", selected)
-        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
-    List<AggregateCall> calls = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      calls.add(AggregateCall.of(nodes.get(i), types.get(i)));
-    }
-    return calls;
   }
 
   /** The SQL of a window over groups: partition, outputs and group columns over stored-state rows. */
@@ -186,12 +170,7 @@ final class WindowDeltaRule {
         columns.add(keys.expressions().get(i) + " AS __pgt_g" + (i + 1));
       }
       columns.addAll(state.fullColumns());
-      Ctes ctes = new Ctes();
-      String sql = "SELECT " + String.join(", ", columns) + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes);
-      if (keys.size() > 0) {
-        sql += "\n GROUP BY " + String.join(", ", keys.expressions());
-      }
-      return ctes.statement(sql);
+      return keys.groupedSelect(context.core(block), columns);
     }
 
     private String overState(Expression expression, String alias, AggregateState state) {

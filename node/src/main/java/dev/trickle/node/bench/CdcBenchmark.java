@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,9 +29,7 @@ public final class CdcBenchmark implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", paramLabel = "URL", description = "server to run on (a scratch database is created); "
-      + "default: an embedded PostgreSQL")
-  String url;
+  @Mixin BenchServer server;
 
   @Option(names = "--rows", defaultValue = "1000000", description = "rows per bulk INSERT (default 1000000)")
   int rows;
@@ -47,7 +46,7 @@ public final class CdcBenchmark implements Callable<Integer> {
       throw new IllegalArgumentException("--rows, --single-rows and --runs must be positive");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (BenchDatabase database = BenchDatabase.open(url); Connection connection = database.url().connect()) {
+    try (BenchDatabase database = server.open(); Connection connection = database.url().connect()) {
       setUp(connection);
       out.printf(Locale.ROOT, "CDC capture overhead on PostgreSQL %s, median of %d runs%n", database.serverVersion(), runs);
       BenchTable table = new BenchTable("WORKLOAD", "UNCAPTURED", "CAPTURED", "THROUGHPUT RATIO");

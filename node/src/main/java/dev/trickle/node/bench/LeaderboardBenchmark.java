@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,7 @@ public final class LeaderboardBenchmark implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", paramLabel = "URL", description = "server to run on (a scratch database is created); "
-      + "default: an embedded PostgreSQL")
-  String url;
+  @Mixin BenchServer server;
 
   @Option(names = "--rows", defaultValue = "1000000", description = "score events loaded first (default 1000000)")
   int rows;
@@ -52,7 +51,7 @@ public final class LeaderboardBenchmark implements Callable<Integer> {
       throw new IllegalArgumentException("--rows, --players, --batch and --rounds must be positive");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (BenchDatabase database = BenchDatabase.open(url); Connection connection = database.url().connect()) {
+    try (BenchDatabase database = server.open(); Connection connection = database.url().connect()) {
       setUp(connection, new StreamTableDefinitions(database.url()::connect, new RefreshCompiler()));
       List<Double> differential = new ArrayList<>();
       List<Double> materializedView = new ArrayList<>();

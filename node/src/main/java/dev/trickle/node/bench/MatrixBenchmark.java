@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,9 +41,7 @@ public final class MatrixBenchmark implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", paramLabel = "URL", description = "server to run on (a scratch database is created); "
-      + "default: an embedded PostgreSQL")
-  String url;
+  @Mixin BenchServer server;
 
   @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000",
       description = "rows in src (default 100000,1000000)")
@@ -64,7 +63,7 @@ public final class MatrixBenchmark implements Callable<Integer> {
   public Integer call() throws SQLException {
     validate();
     PrintWriter out = spec.commandLine().getOut();
-    try (BenchDatabase database = BenchDatabase.open(url); Connection connection = database.url().connect()) {
+    try (BenchDatabase database = server.open(); Connection connection = database.url().connect()) {
       out.printf(Locale.ROOT, "Refresh time, FULL vs DIFFERENTIAL, on PostgreSQL %s; median of %d rounds; "
           + "changes are 70%% UPDATE, 15%% DELETE, 15%% INSERT%n", database.serverVersion(), rounds);
       BenchTable table = new BenchTable("SHAPE", "ROWS", "CHANGE", "CHANGED ROWS", "FULL ms", "DIFF ms", "SPEEDUP");

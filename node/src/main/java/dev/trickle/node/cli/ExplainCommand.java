@@ -34,21 +34,20 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println("requested mode: " + explanation.requestedMode());
     out.println("effective mode: " + explanation.effectiveMode());
     out.println("reason:         " + Output.text(explanation.reason()));
-    out.println();
-    out.println("defining query:");
-    out.println(indent(explanation.definingQuery()));
-    out.println();
-    out.println("operator tree:");
-    out.println(indent(explanation.operatorTree()));
+    section(out, "defining query:", explanation.definingQuery());
+    section(out, "operator tree:", explanation.operatorTree());
     if (explanation.differentialSql() != null) {
-      out.println();
-      out.println("DIFFERENTIAL refresh (the statement a refresh from the current frontier runs):");
-      out.println(indent(explanation.differentialSql()));
+      section(out, "DIFFERENTIAL refresh (the statement a refresh from the current frontier runs):",
+          explanation.differentialSql());
     }
-    out.println();
-    out.println("FULL refresh:");
-    out.println(indent(explanation.fullSql()));
+    section(out, "FULL refresh:", explanation.fullSql());
     return 0;
+  }
+
+  private static void section(PrintWriter out, String title, String text) {
+    out.println();
+    out.println(title);
+    out.println(indent(text));
   }
 
   private static String indent(String text) {
