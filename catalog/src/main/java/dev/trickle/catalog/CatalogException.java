@@ -12,6 +12,8 @@ public class CatalogException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   /** undefined_table, undefined_function, invalid_schema_name. */
   private static final Set<String> MISSING_OBJECT_STATES = Set.of("42P01", "42883", "3F000");
+  /** serialization_failure, deadlock_detected, lock_not_available. */
+  private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "55P03");
 
   private final String sqlState;
 
@@ -37,6 +39,19 @@ public class CatalogException extends RuntimeException {
           "the pgtrickle catalog is not installed in this database (" + message + "); run: trickle install --db URL");
     }
     return new CatalogException(cause);
+  }
+
+  /**
+   * Whether trying again later may succeed without anyone changing anything: the database was
+   * unreachable, shutting down or out of connections, or the transaction lost a serialization
+   * conflict, a deadlock or a lock wait.
+   */
+  public boolean isTransient() {
+    if (sqlState != null) {
+      return sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57P")
+          || sqlState.startsWith("58") || TRANSIENT_STATES.contains(sqlState);
+    }
+    return getCause() instanceof java.sql.SQLTransientException || getCause() instanceof java.sql.SQLRecoverableException;
   }
 
   /** The SQLSTATE of the database error behind this one, or null. */

@@ -8,6 +8,12 @@ public sealed interface RefreshOutcome {
   /** Another session was refreshing the same stream table; nothing was done. */
   record Skipped() implements RefreshOutcome {}
 
-  /** The refresh failed and was rolled back; the failure is recorded in the history. */
-  record Failed(String message) implements RefreshOutcome {}
+  /**
+   * The refresh failed and was rolled back; the failure is recorded in the history when the
+   * database could be reached.
+   *
+   * @param transientError whether trying again later may succeed unchanged (see
+   *     {@link CatalogException#isTransient()})
+   */
+  record Failed(String message, boolean transientError) implements RefreshOutcome {}
 }

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs refreshes through {@code pgtrickle._refresh}, the same code path a SQL user gets with
@@ -52,9 +54,66 @@ public final class Refresher {
       }
       return new RefreshOutcome.Completed(catalog.refreshRecord(refreshId));
     } catch (CatalogException e) {
-      recordFailure(id, start, e.getMessage());
-      return new RefreshOutcome.Failed(e.getMessage());
+      return failed(List.of(id), start, e);
     }
+  }
+
+  /**
+   * Refreshes stream tables together, in the given (dependency) order, in one REPEATABLE READ
+   * transaction: every member reads the same snapshot of the tables they share, and either all
+   * commit or none. Skipped when another session holds any member's lock.
+   *
+   * @return the history row of the last member
+   */
+  public RefreshOutcome refreshGroup(List<StreamTableId> members) {
+    Instant start = Instant.now();
+    try {
+      List<Long> refreshIds = Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
+        List<Long> ids = new ArrayList<>();
+        for (StreamTableId member : members) {
+          Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", member.value());
+          if (refreshId == null) {
+            connection.rollback();
+            return null;
+          }
+          ids.add(refreshId);
+        }
+        return ids;
+      });
+      if (refreshIds == null) {
+        return new RefreshOutcome.Skipped();
+      }
+      return new RefreshOutcome.Completed(catalog.refreshRecord(refreshIds.get(refreshIds.size() - 1)));
+    } catch (CatalogException e) {
+      return failed(members, start, e);
+    }
+  }
+
+  /**
+   * Suspends a stream table after repeated failures, keeping the error for pgt_status(); does
+   * nothing if it is already suspended. Tells the catalog's listeners.
+   */
+  public void suspend(StreamTableId id, String reason) {
+    Sql.inTransaction(connections, connection -> {
+      Object updated = Sql.call(connection, "UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', "
+          + "last_error_message = ?, updated_at = now() WHERE pgt_id = ? AND status <> 'SUSPENDED'", reason, id.value());
+      if (((Number) updated).intValue() == 1) {
+        Sql.call(connection, "SELECT pgtrickle._notify('altered', ?)", id.value());
+      }
+      return null;
+    });
+  }
+
+  private RefreshOutcome failed(List<StreamTableId> ids, Instant start, CatalogException error) {
+    boolean transientError = error.isTransient();
+    for (StreamTableId id : ids) {
+      try {
+        recordFailure(id, start, error.getMessage());
+      } catch (CatalogException unrecorded) {
+        transientError = transientError || unrecorded.isTransient();
+      }
+    }
+    return new RefreshOutcome.Failed(error.getMessage(), transientError);
   }
 
   private void recordFailure(StreamTableId id, Instant start, String message) {

@@ -30,8 +30,14 @@ final class Sql {
 
   /** Runs {@code work} in one transaction on a new connection; rolls back on any failure. */
   static <T> T inTransaction(ConnectionSource connections, Work<T> work) {
+    return inTransaction(connections, Connection.TRANSACTION_READ_COMMITTED, work);
+  }
+
+  /** Runs {@code work} in one transaction at the given isolation level; rolls back on any failure. */
+  static <T> T inTransaction(ConnectionSource connections, int isolation, Work<T> work) {
     try (Connection connection = connections.open()) {
       connection.setAutoCommit(false);
+      connection.setTransactionIsolation(isolation);
       try {
         T result = work.run(connection);
         connection.commit();

@@ -19,7 +19,8 @@ public final class StreamTableCatalog {
       "st.pgt_id, st.pgt_schema, st.pgt_name, pgtrickle._display_name(st) AS display_name, st.defining_query, "
           + "st.schedule, st.refresh_mode, st.effective_refresh_mode, st.refresh_mode_reason, st.status, "
           + "st.is_populated, st.consecutive_errors, st.last_error_message, st.data_timestamp, "
-          + "st.last_refresh_at, st.refresh_program IS NOT NULL AS compiled";
+          + "st.last_refresh_at, st.refresh_program IS NOT NULL AS compiled, st.program_version, "
+          + "st.diamond_consistency = 'atomic' AS atomic_diamond";
   private static final String HISTORY_COLUMNS =
       "h.refresh_id, pgtrickle._display_name(st) AS stream_table, h.start_time, h.end_time, h.action, h.status, "
           + "h.rows_inserted, h.rows_updated, h.rows_deleted, h.delta_row_count, h.initiated_by, h.reason, h.error_message";
@@ -78,6 +79,17 @@ public final class StreamTableCatalog {
         StreamTableCatalog::refreshRecord, name, limit);
   }
 
+  /** Every relation every stream table reads directly. */
+  public List<StreamTableSource> sources() {
+    return query("SELECT d.pgt_id, d.source_relid, up.pgt_id FROM pgtrickle.pgt_dependencies d "
+            + "LEFT JOIN pgtrickle.pgt_stream_tables up ON up.pgt_relid = d.source_relid ORDER BY d.pgt_id, d.source_relid",
+        row -> {
+          long upstream = row.getLong(3);
+          Optional<StreamTableId> streamTable = row.wasNull() ? Optional.empty() : Optional.of(new StreamTableId(upstream));
+          return new StreamTableSource(new StreamTableId(row.getLong(1)), row.getLong(2), streamTable);
+        });
+  }
+
   /** One refresh by its id. */
   public RefreshRecord refreshRecord(long refreshId) {
     return query("SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "
@@ -128,7 +140,9 @@ public final class StreamTableCatalog {
         row.getString("last_error_message"),
         Rows.instant(row, "data_timestamp"),
         Rows.instant(row, "last_refresh_at"),
-        row.getBoolean("compiled"));
+        row.getBoolean("compiled"),
+        row.getLong("program_version"),
+        row.getBoolean("atomic_diamond"));
   }
 
   private static RefreshRecord refreshRecord(ResultSet row) throws SQLException {

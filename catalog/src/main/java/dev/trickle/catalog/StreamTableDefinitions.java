@@ -98,6 +98,18 @@ public final class StreamTableDefinitions {
   }
 
   /**
+   * Resumes a suspended stream table (its consecutive error count starts over).
+   *
+   * @throws CatalogException when it does not exist or is not suspended
+   */
+  public StreamTableInfo resume(String name) {
+    return Sql.inTransaction(connections, connection -> {
+      Sql.call(connection, "SELECT pgtrickle.resume_stream_table(?)", name);
+      return find(connection, name);
+    });
+  }
+
+  /**
    * Explains how a stream table is refreshed. A definition no node has compiled yet is compiled
    * for the explanation only: nothing is stored.
    */

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param modeReason why that mode (e.g. why AUTO chose FULL); may be null
  * @param compiled whether a Trickle process has compiled its current definition
  * @param dataTimestamp when the data it holds was current; null before the first refresh
+ * @param programVersion incremented each time a refresh program is stored for it
+ * @param atomicDiamond whether it refreshes in one transaction with the rest of its diamond
+ *     ({@code diamond_consistency => 'atomic'})
  */
 public record StreamTableInfo(
     StreamTableId id,
@@ -31,4 +34,6 @@ public record StreamTableInfo(
     String lastError,
     Instant dataTimestamp,
     Instant lastRefreshAt,
-    boolean compiled) {}
+    boolean compiled,
+    long programVersion,
+    boolean atomicDiamond) {}

@@ -1,14 +1,18 @@
 package dev.trickle.node;
 
 import dev.trickle.node.bench.BenchCommand;
+import dev.trickle.node.cluster.NodeCommand;
 import dev.trickle.node.cli.AlterCommand;
+import dev.trickle.node.cli.ClusterCommand;
 import dev.trickle.node.cli.CreateCommand;
 import dev.trickle.node.cli.DropCommand;
 import dev.trickle.node.cli.ExplainCommand;
 import dev.trickle.node.cli.HistoryCommand;
 import dev.trickle.node.cli.InstallCommand;
 import dev.trickle.node.cli.RefreshCommand;
+import dev.trickle.node.cli.ResumeCommand;
 import dev.trickle.node.cli.StatusCommand;
+import dev.trickle.node.cli.SuspendCommand;
 import dev.trickle.node.cli.TreeCommand;
 import dev.trickle.node.cli.VerifyCommand;
 import dev.trickle.node.demo.DemoCommand;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Command;
     description = "Stream tables for any PostgreSQL, kept fresh incrementally.",
     subcommands = {
         InstallCommand.class, CreateCommand.class, AlterCommand.class, DropCommand.class, RefreshCommand.class,
-        StatusCommand.class, HistoryCommand.class, TreeCommand.class, ExplainCommand.class, VerifyCommand.class, DemoCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class
+        SuspendCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class, TreeCommand.class,
+        ExplainCommand.class, VerifyCommand.class, NodeCommand.class, ClusterCommand.class, DemoCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class
     })
 public final class TrickleCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

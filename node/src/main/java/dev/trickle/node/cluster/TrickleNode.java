@@ -1,0 +1,162 @@
+package dev.trickle.node.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.trickle.catalog.CatalogInstaller;
+import dev.trickle.node.http.ApiServer;
+import dev.trickle.postgres.DatabaseUrl;
+import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.sharding.runtime.ClusterRuntime;
+import dev.trickle.sharding.runtime.RuntimeSettings;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Trickle node: a Pekko cluster member with the refresh runtime, Pekko Management
+ * ({@code /ready}, {@code /alive}) and the JSON API. Databases that are down when it starts
+ * are set up (pgtrickle catalog, actor journal) as soon as they answer; until then the node
+ * reports not ready.
+ */
+public final class TrickleNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TrickleNode.class);
+  private static final String SYSTEM_NAME = "trickle";
+  private static final Duration SETUP_RETRY = Duration.ofSeconds(2);
+
+  private final ActorSystem<Void> system;
+  private final List<ClusterDatabase> databases;
+  private final ScheduledExecutorService setup;
+
+  private TrickleNode(ActorSystem<Void> system, List<ClusterDatabase> databases, ScheduledExecutorService setup) {
+    this.system = system;
+    this.databases = databases;
+    this.setup = setup;
+  }
+
+  /**
+   * Starts a node and joins (or, without seeds, starts) its cluster.
+   *
+   * @throws IllegalStateException when a port cannot be bound
+   */
+  public static TrickleNode start(NodeOptions options) {
+    Config config = config(options);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    List<ClusterDatabase> databases = new ArrayList<>();
+    ScheduledExecutorService setup = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "trickle-database-setup");
+      thread.setDaemon(true);
+      return thread;
+    });
+    TrickleNode node = new TrickleNode(system, databases, setup);
+    try {
+      RuntimeSettings settings = RuntimeSettings.from(system.settings().config(), Clock.systemUTC());
+      options.orderedDatabases().forEach(entry -> databases.add(
+          new ClusterDatabase(entry.getKey(), entry.getValue(), settings.poolSize(), settings.connectionTimeout())));
+      NodeState.get(system).started(databases);
+      node.setUpDatabases(config.getString("trickle.node.journal-schema"));
+      PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().join();
+      ClusterRuntime.start(system, databases, settings);
+      ApiServer.start(system, options.host(), options.httpPort(), new ClusterView(system, databases))
+          .toCompletableFuture().join();
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("node could not start: " + cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * The node's configuration: the options, then application.conf if there is one, then
+   * trickle-node.conf (with the environment variables it names), then the libraries' defaults.
+   */
+  static Config config(NodeOptions options) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("trickle.node.host", options.host());
+    overrides.put("trickle.node.port", options.port());
+    overrides.put("trickle.node.http-port", options.httpPort());
+    overrides.put("trickle.node.management-port", options.managementPort());
+    overrides.put("pekko.remote.artery.canonical.hostname", options.host());
+    overrides.put("pekko.remote.artery.canonical.port", options.port());
+    overrides.put("pekko.management.http.hostname", options.host());
+    overrides.put("pekko.management.http.port", options.managementPort());
+    List<String> seeds = options.seeds().isEmpty() ? List.of(options.host() + ":" + options.port()) : options.seeds();
+    overrides.put("pekko.cluster.seed-nodes", seeds.stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList());
+    DatabaseUrl journal = options.orderedDatabases().get(0).getValue();
+    String slick = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    overrides.put(slick + "url", journal.jdbcUrl());
+    journal.user().ifPresent(user -> overrides.put(slick + "user", user));
+    String password = journal.properties().getProperty("password");
+    if (password != null) {
+      overrides.put(slick + "password", password);
+    }
+    Config node = ConfigFactory.parseResourcesAnySyntax("application")
+        .withFallback(ConfigFactory.parseResources(TrickleNode.class.getClassLoader(), "trickle-node.conf"));
+    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load(node));
+  }
+
+  /** Installs the pgtrickle catalog in every database and the journal's tables in the first, retrying until done. */
+  private void setUpDatabases(String journalSchema) {
+    List<ClusterDatabase> pending = new ArrayList<>(databases);
+    setup.execute(new Runnable() {
+      @Override
+      public void run() {
+        pending.removeIf(database -> setUp(database, database == databases.get(0) ? journalSchema : null));
+        if (pending.isEmpty()) {
+          NodeState.get(system).journalReady();
+        } else {
+          setup.schedule(this, SETUP_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    });
+  }
+
+  private boolean setUp(ClusterDatabase database, String journalSchema) {
+    try {
+      CatalogInstaller.install(database.url());
+      if (journalSchema != null) {
+        try (Connection connection = database.connections().open()) {
+          JournalSchema.ensure(connection, journalSchema);
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      log.warn("database {} is not ready, trying again in {}: {}", database, SETUP_RETRY, e.getMessage());
+      return false;
+    }
+  }
+
+  /** The node's actor system. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Completes when the node has stopped (after {@link #close()} or a cluster-initiated shutdown). */
+  public java.util.concurrent.CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+
+  /** Leaves the cluster (handing its stream tables over) and stops. */
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+    setup.shutdownNow();
+    databases.forEach(ClusterDatabase::close);
+  }
+}

@@ -1,0 +1,2 @@
+/** The node's HTTP API. */
+package dev.trickle.node.http;

@@ -1,0 +1,105 @@
+package dev.trickle.sharding.runtime;
+
+import dev.trickle.catalog.CatalogException;
+import dev.trickle.catalog.RefreshOutcome;
+import dev.trickle.catalog.StreamTableInfo;
+import dev.trickle.protocol.cluster.CoordinatorProtocol;
+import dev.trickle.protocol.cluster.StreamTableKey;
+import dev.trickle.sharding.coordinator.JdbcCatalogSource;
+import dev.trickle.sharding.coordinator.RefreshCoordinator;
+import dev.trickle.sharding.database.CatalogListener;
+import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.sharding.entity.JdbcStreamTableStore;
+import dev.trickle.sharding.entity.StreamTableEntity;
+import dev.trickle.sharding.entity.StreamTableStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * The refresh runtime on one node: registers the stream table entities with cluster sharding
+ * and a refresh coordinator (a cluster singleton) per database. Every node of a cluster must
+ * start it with the same database names.
+ */
+public final class ClusterRuntime {
+  private static final String BLOCKING_DISPATCHER = "trickle.blocking-dispatcher";
+
+  private final Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators;
+
+  private ClusterRuntime(Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators) {
+    this.coordinators = coordinators;
+  }
+
+  /** Starts the runtime on {@code system}'s node for {@code databases}. */
+  public static ClusterRuntime start(ActorSystem<?> system, List<ClusterDatabase> databases, RuntimeSettings settings) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+    Map<String, StreamTableStore> stores = new LinkedHashMap<>();
+    databases.forEach(database -> stores.put(database.name(), new JdbcStreamTableStore(database.connections())));
+    StreamTableEntity.init(system, name -> stores.getOrDefault(name, new UnknownDatabaseStore(name)), settings.entity(),
+        blocking);
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators = new LinkedHashMap<>();
+    for (ClusterDatabase database : databases) {
+      Behavior<CoordinatorProtocol.Command> coordinator = RefreshCoordinator.create(database.name(),
+          new JdbcCatalogSource(database.connections()),
+          (StreamTableKey key) -> sharding.entityRefFor(StreamTableEntity.ENTITY_TYPE_KEY, key.entityId()),
+          context -> watch(database, context),
+          settings.coordinator(), blocking);
+      coordinators.put(database.name(), ClusterSingleton.get(system).init(SingletonActor.of(
+          Behaviors.supervise(coordinator).onFailure(SupervisorStrategy.restartWithBackoff(
+              Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
+          "refresh-coordinator-" + database.name())));
+    }
+    return new ClusterRuntime(coordinators);
+  }
+
+  /**
+   * Starts telling a coordinator about catalog notifications and nodes leaving; the member
+   * watcher is the coordinator's child, so it stops with it.
+   */
+  private static AutoCloseable watch(ClusterDatabase database, ActorContext<CoordinatorProtocol.Command> coordinator) {
+    coordinator.spawn(MemberWatcher.create(coordinator.getSelf()), "member-watcher");
+    return CatalogListener.start(database, () -> coordinator.getSelf().tell(CoordinatorProtocol.CatalogChanged.INSTANCE),
+        Duration.ofSeconds(1));
+  }
+
+  /** The proxies of the databases' coordinators, by database name. */
+  public Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators() {
+    return coordinators;
+  }
+
+  /** The store of a database this node has no configuration for: every call says so. */
+  private record UnknownDatabaseStore(String name) implements StreamTableStore {
+    private CatalogException unknown() {
+      return new CatalogException("database '" + name + "' is not configured on this node; every node needs the same databases");
+    }
+
+    @Override
+    public Optional<StreamTableInfo> read(long id) {
+      throw unknown();
+    }
+
+    @Override
+    public RefreshOutcome refresh(List<Long> members) {
+      return new RefreshOutcome.Failed(unknown().getMessage(), true);
+    }
+
+    @Override
+    public void suspend(long id, String reason) {
+      throw unknown();
+    }
+  }
+}
