@@ -90,6 +90,19 @@ public final class StreamTableCatalog {
         });
   }
 
+  /** Refreshes of every stream table recorded after history row {@code afterRefreshId}, oldest first. */
+  public List<RefreshRecord> refreshesAfter(long afterRefreshId, int limit) {
+    return query("SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "
+            + "JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = h.pgt_id WHERE h.refresh_id > ? "
+            + "ORDER BY h.refresh_id LIMIT ?",
+        StreamTableCatalog::refreshRecord, afterRefreshId, limit);
+  }
+
+  /** The id of the newest refresh recorded, or 0. */
+  public long lastRefreshId() {
+    return query("SELECT coalesce(max(refresh_id), 0) FROM pgtrickle.pgt_refresh_history", row -> row.getLong(1)).get(0);
+  }
+
   /** One refresh by its id. */
   public RefreshRecord refreshRecord(long refreshId) {
     return query("SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "

@@ -137,7 +137,7 @@ class TrickleCliTest {
 
   @Test
   void shouldRunTheLeaderboardDemoAgainstAGivenDatabase() {
-    Run run = trickleOnDb("demo", "leaderboard", "--duration", "7", "--rate", "100");
+    Run run = trickleOnDb("demo", "leaderboard", "--duration", "12", "--rate", "100");
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("top_players refreshed: DIFFERENTIAL"), run.out());
     assertTrue(run.out().contains("rank  player"), run.out());

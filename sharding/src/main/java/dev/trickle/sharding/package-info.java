@@ -1,8 +1,10 @@
 /**
  * When stream tables refresh: {@link dev.trickle.sharding.Schedule} (durations, cron,
  * {@code calculated}), the {@link dev.trickle.sharding.RefreshDag} of stream tables reading
- * stream tables, and {@link dev.trickle.sharding.RefreshPlanner}, which decides which tables
- * are due in a wave and in which order. {@link dev.trickle.sharding.LocalRefreshLoop} drives
- * them in a single process.
+ * stream tables, {@link dev.trickle.sharding.RefreshPlanner}, which decides which tables are
+ * due, and {@link dev.trickle.sharding.DiamondGroups}. The cluster runtime that acts on them is
+ * in {@code entity} (stream table entities), {@code coordinator} (a refresh coordinator per
+ * database), {@code database} (connection pools, catalog notifications) and {@code runtime}
+ * (wiring on a node).
  */
 package dev.trickle.sharding;

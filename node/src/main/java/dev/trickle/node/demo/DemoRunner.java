@@ -2,28 +2,30 @@ package dev.trickle.node.demo;
 
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.ConnectionSource;
-import dev.trickle.catalog.Refresher;
+import dev.trickle.catalog.RefreshRecord;
 import dev.trickle.catalog.StreamTableCatalog;
-import dev.trickle.catalog.StreamTableDefinitions;
-import dev.trickle.engine.RefreshCompiler;
+import dev.trickle.node.cluster.NodeOptions;
+import dev.trickle.node.cluster.TrickleNode;
 import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.postgres.EmbeddedPostgres;
-import dev.trickle.sharding.LocalRefreshLoop;
-import java.io.IOException;
+import dev.trickle.protocol.RefreshAction;
+import dev.trickle.sharding.database.ClusterDatabase;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one scenario: database (given or embedded), catalog, schema, generator and refresh loop,
- * until the duration ends or the JVM is asked to stop.
+ * Runs one scenario: database (given or embedded), catalog, schema, generator and a single-node
+ * Trickle cluster keeping the stream tables fresh, until the duration ends or the JVM is asked to
+ * stop.
  */
 final class DemoRunner {
   private static final Duration TICK = Duration.ofMillis(100);
@@ -41,7 +43,7 @@ final class DemoRunner {
   }
 
   void run(Duration duration) throws InterruptedException {
-    EmbeddedPostgres embedded = givenDatabase == null ? EmbeddedPostgres.start(freePort(embeddedPort), null, false) : null;
+    EmbeddedPostgres embedded = givenDatabase == null ? EmbeddedPostgres.start(Ports.free(embeddedPort), null, false) : null;
     DatabaseUrl database = embedded == null ? givenDatabase : embedded.url("postgres");
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -69,26 +71,41 @@ final class DemoRunner {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot set up the " + scenario.name() + " demo: " + e.getMessage(), e);
     }
-    printIntroduction(database, givenDatabase == null);
-    StreamTableDefinitions definitions = new StreamTableDefinitions(connections, new RefreshCompiler());
-    ScheduledExecutorService generator = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "trickle-demo-generator"));
-    try (Connection generatorConnection = connections.open();
-        LocalRefreshLoop loop = new LocalRefreshLoop(new StreamTableCatalog(connections), definitions,
-            new Refresher(connections, definitions), Clock.systemUTC(), Duration.ofMinutes(1),
-            (table, outcome) -> scenario.report(table, outcome, connections, out))) {
-      generator.scheduleAtFixedRate(() -> generateQuietly(generatorConnection), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-      loop.start(TICK);
+    NodeOptions options = new NodeOptions(Map.of(ClusterDatabase.defaultName(database), database), "127.0.0.1",
+        Ports.free(25520), Ports.free(8080), Ports.free(8558), List.of());
+    ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "trickle-demo"));
+    try (TrickleNode node = TrickleNode.start(options); Connection generatorConnection = connections.open()) {
+      printIntroduction(database, givenDatabase == null, options);
+      StreamTableCatalog catalog = new StreamTableCatalog(connections);
+      AtomicLong lastSeen = new AtomicLong(catalog.lastRefreshId());
+      executor.scheduleAtFixedRate(() -> generateQuietly(generatorConnection), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(() -> reportRefreshes(catalog, lastSeen, connections), 0, 500, TimeUnit.MILLISECONDS);
       if (duration == null) {
         stop.await();
       } else {
         stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
       }
-      generator.shutdown();
-      generator.awaitTermination(5, TimeUnit.SECONDS);
+      executor.shutdown();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (SQLException e) {
       throw new IllegalStateException("demo database connection failed: " + e.getMessage(), e);
     } finally {
-      generator.shutdownNow();
+      executor.shutdownNow();
+    }
+  }
+
+  /** Shows the refreshes the cluster ran since the last look (NO_DATA ones are left out). */
+  private void reportRefreshes(StreamTableCatalog catalog, AtomicLong lastSeen, ConnectionSource connections) {
+    try {
+      for (RefreshRecord refresh : catalog.refreshesAfter(lastSeen.get(), 100)) {
+        lastSeen.set(refresh.refreshId());
+        if (refresh.action() != RefreshAction.NO_DATA) {
+          scenario.report(refresh, connections, out);
+        }
+      }
+      out.flush();
+    } catch (RuntimeException e) {
+      out.println("cannot read the refresh history: " + e.getMessage());
     }
   }
 
@@ -100,21 +117,15 @@ final class DemoRunner {
     }
   }
 
-  private void printIntroduction(DatabaseUrl database, boolean embedded) {
+  private void printIntroduction(DatabaseUrl database, boolean embedded, NodeOptions node) {
     out.println("Trickle demo: " + scenario.name());
     out.println("PostgreSQL:    psql " + database.toLibpqUrl() + (embedded ? "   (embedded PostgreSQL 18)" : ""));
+    out.println("Cluster:       one node; API http://127.0.0.1:" + node.httpPort() + "/api/cluster/shards, health http://127.0.0.1:"
+        + node.managementPort() + "/ready");
     scenario.introduction().forEach(out::println);
     out.println("Stop with Ctrl-C.");
     out.println();
     out.flush();
-  }
-
-  private static int freePort(int preferred) {
-    try (ServerSocket socket = new ServerSocket(preferred)) {
-      return preferred;
-    } catch (IOException taken) {
-      return 0;
-    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -1,9 +1,7 @@
 package dev.trickle.node.demo;
 
 import dev.trickle.catalog.ConnectionSource;
-import dev.trickle.catalog.RefreshOutcome;
 import dev.trickle.catalog.RefreshRecord;
-import dev.trickle.catalog.StreamTableInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -87,16 +85,17 @@ final class LeaderboardScenario implements Scenario {
   }
 
   @Override
-  public void report(StreamTableInfo table, RefreshOutcome outcome, ConnectionSource connections, PrintWriter out) {
+  public void report(RefreshRecord refresh, ConnectionSource connections, PrintWriter out) {
     String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    if (!(outcome instanceof RefreshOutcome.Completed completed)) {
-      out.println(time + " " + table.name() + ": " + outcome);
+    String table = refresh.streamTable().substring(refresh.streamTable().lastIndexOf('.') + 1);
+    if (refresh.errorMessage() != null) {
+      out.println(time + " " + table + " refresh failed: " + refresh.errorMessage());
       return;
     }
-    RefreshRecord record = completed.record();
-    out.println(time + " " + table.name() + " refreshed: " + record.action() + ", " + record.rowsInserted()
-        + " inserted, " + record.rowsDeleted() + " deleted in " + record.duration().toMillis() + " ms");
-    if (table.name().equals("top_players")) {
+    out.println(time + " " + table + " refreshed: " + refresh.action() + ", " + refresh.rowsInserted() + " inserted, "
+        + refresh.rowsUpdated() + " updated, " + refresh.rowsDeleted() + " deleted in " + refresh.duration().toMillis()
+        + " ms");
+    if (table.equals("top_players")) {
       printTopTen(connections, out);
     }
   }

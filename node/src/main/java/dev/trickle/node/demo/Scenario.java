@@ -1,8 +1,7 @@
 package dev.trickle.node.demo;
 
 import dev.trickle.catalog.ConnectionSource;
-import dev.trickle.catalog.RefreshOutcome;
-import dev.trickle.catalog.StreamTableInfo;
+import dev.trickle.catalog.RefreshRecord;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,6 +20,6 @@ interface Scenario {
   /** Lines printed at start: what runs and what to look at. */
   List<String> introduction();
 
-  /** Shows the effect of a refresh the loop ran. */
-  void report(StreamTableInfo table, RefreshOutcome outcome, ConnectionSource connections, PrintWriter out);
+  /** Shows the effect of a refresh the cluster ran (NO_DATA refreshes are not shown). */
+  void report(RefreshRecord refresh, ConnectionSource connections, PrintWriter out);
 }

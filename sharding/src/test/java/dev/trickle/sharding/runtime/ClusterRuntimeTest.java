@@ -1,0 +1,188 @@
+package dev.trickle.sharding.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.trickle.catalog.CatalogInstaller;
+import dev.trickle.catalog.StreamTableVerifier;
+import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.testkit.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The refresh runtime on a one-node cluster against a real database: stream tables defined in
+ * SQL are picked up, waves keep topological order, failures suspend only the failing table,
+ * and manual refreshes racing the scheduler never double-apply.
+ */
+class ClusterRuntimeTest {
+  @RegisterExtension static final TestDatabase db = TestDatabase.create().withSetup(CatalogInstaller::install);
+
+  private static ActorTestKit testKit;
+  private static ClusterDatabase database;
+
+  @BeforeAll
+  static void startNode() {
+    Config config = ConfigFactory.parseString("""
+        pekko.loglevel = WARNING
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = "127.0.0.1"
+        pekko.remote.artery.canonical.port = 0
+        pekko.cluster.sharding.passivation.strategy = none
+        pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
+        pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+        trickle.runtime.tick-interval = 50ms
+        trickle.runtime.catalog-scan-interval = 300ms
+        trickle.runtime.backoff.min = 100ms
+        trickle.runtime.backoff.max = 200ms
+        trickle.runtime.backoff.random-factor = 0
+        """).withFallback(ConfigFactory.parseString("pekko.persistence.snapshot-store.local.dir = \""
+            + Path.of("target", "snapshots-" + UUID.randomUUID()).toAbsolutePath().toString().replace('\\', '/') + "\""))
+        .withFallback(ConfigFactory.load());
+    testKit = ActorTestKit.create("trickle", config);
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    database = new ClusterDatabase("test", db.url(), 4, Duration.ofSeconds(2));
+    ClusterRuntime.start(testKit.system(), List.of(database),
+        RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    testKit.shutdownTestKit();
+    database.close();
+  }
+
+  @BeforeEach
+  void dropStreamTables() {
+    db.execute("SELECT pgtrickle.drop_stream_table(pgtrickle._display_name(st)) FROM pgtrickle.pgt_stream_tables st "
+        + "ORDER BY st.pgt_id DESC");
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted while waiting until " + what);
+      }
+    }
+    fail("timed out waiting until " + what);
+  }
+
+  private static String status(String table) {
+    return (String) db.queryValue("SELECT status FROM pgtrickle.pgt_stream_tables WHERE pgt_name = '" + table + "'");
+  }
+
+  @Test
+  void shouldCompileAndRefreshTablesDefinedInSql() {
+    db.execute("DROP TABLE IF EXISTS orders CASCADE", "CREATE TABLE orders (id int PRIMARY KEY, region text, amount int)",
+        "INSERT INTO orders VALUES (1, 'north', 10)",
+        "SELECT pgtrickle.create_stream_table('by_region', 'SELECT region, sum(amount) AS total FROM orders GROUP BY region', '1s')");
+    eventually("the coordinator compiled the table", () -> "ACTIVE".equals(status("by_region")));
+    db.execute("INSERT INTO orders VALUES (2, 'north', 5)");
+    eventually("the table refreshed on its schedule",
+        () -> db.queryLong("SELECT total FROM by_region WHERE region = 'north'") == 15);
+    assertEquals("DIFFERENTIAL", db.queryValue("SELECT effective_refresh_mode FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldRefreshEachLevelOfAChainAfterTheLevelItReads() {
+    db.execute("DROP TABLE IF EXISTS trades CASCADE", "CREATE TABLE trades (id int PRIMARY KEY, account int, qty int)",
+        "INSERT INTO trades VALUES (1, 1, 10), (2, 2, 20)",
+        "SELECT pgtrickle.create_stream_table('positions', 'SELECT account, sum(qty) AS qty FROM trades GROUP BY account', '1s')",
+        "SELECT pgtrickle.create_stream_table('book', 'SELECT sum(qty) AS qty FROM positions', 'calculated')",
+        "SELECT pgtrickle.create_stream_table('report', 'SELECT qty * 2 AS doubled FROM book', 'calculated')");
+    eventually("all three compiled", () -> db.queryLong(
+        "SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE status = 'ACTIVE'") == 3);
+    db.execute("INSERT INTO trades VALUES (3, 1, 5)");
+    eventually("the change reached the bottom of the chain", () -> db.queryLong("SELECT doubled FROM report") == 70);
+    assertEquals(0L, db.queryLong("""
+        SELECT count(*) FROM pgtrickle.pgt_refresh_history h
+          JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = h.pgt_id
+          JOIN pgtrickle.pgt_dependencies d ON d.pgt_id = h.pgt_id
+          JOIN pgtrickle.pgt_stream_tables up ON up.pgt_relid = d.source_relid
+          JOIN pgtrickle.pgt_refresh_history uh ON uh.pgt_id = up.pgt_id AND uh.action <> 'NO_DATA'
+         WHERE h.action <> 'NO_DATA' AND h.initiated_by = 'SCHEDULER' AND uh.initiated_by = 'SCHEDULER'
+           AND uh.start_time < h.end_time AND uh.end_time > h.start_time
+        """), "no table refreshed while a table it reads was refreshing");
+  }
+
+  @Test
+  void shouldSuspendOnlyTheTableWhoseRefreshKeepsFailing() {
+    db.execute("DROP TABLE IF EXISTS readings, fail_switch CASCADE",
+        "CREATE TABLE fail_switch (on_ boolean)", "INSERT INTO fail_switch VALUES (false)",
+        "CREATE FUNCTION checked_reading(v int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN "
+            + "IF (SELECT on_ FROM public.fail_switch) THEN RAISE EXCEPTION 'sensor offline'; END IF; RETURN v; END $$",
+        "CREATE TABLE readings (id int PRIMARY KEY, v int)", "INSERT INTO readings VALUES (1, 1)",
+        "SELECT pgtrickle.create_stream_table('fragile', 'SELECT id, checked_reading(v) AS v FROM readings', '1s')",
+        "SELECT pgtrickle.create_stream_table('sturdy', 'SELECT count(*) AS n FROM readings', '1s')");
+    eventually("both compiled", () -> db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE status = 'ACTIVE'") == 2);
+    db.execute("UPDATE fail_switch SET on_ = true");
+    for (int i = 2; i <= 8; i++) {
+      db.execute("INSERT INTO readings VALUES (" + i + ", " + i + ")");
+    }
+    eventually("the failing table was suspended", () -> "SUSPENDED".equals(status("fragile")));
+    assertTrue(((String) db.queryValue("SELECT last_error_message FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'fragile'"))
+        .contains("sensor offline"));
+    eventually("the other table kept refreshing", () -> db.queryLong("SELECT n FROM sturdy") == 8);
+    assertEquals("ACTIVE", status("sturdy"));
+    db.execute("DROP FUNCTION checked_reading(int) CASCADE");
+  }
+
+  @Test
+  void shouldNeverApplyAChangeTwiceWhenManualRefreshesRaceTheScheduler() throws Exception {
+    db.execute("DROP TABLE IF EXISTS events CASCADE", "CREATE TABLE events (id serial PRIMARY KEY, k int, v int)",
+        "SELECT pgtrickle.create_stream_table('totals', 'SELECT k, count(*) AS n, sum(v) AS s FROM events GROUP BY k', '100ms')");
+    eventually("compiled", () -> "ACTIVE".equals(status("totals")));
+    ExecutorService racers = Executors.newFixedThreadPool(3);
+    List<Future<?>> work = new ArrayList<>();
+    for (int racer = 0; racer < 3; racer++) {
+      int seed = racer;
+      work.add(racers.submit(() -> {
+        for (int i = 0; i < 40; i++) {
+          db.execute("INSERT INTO events (k, v) VALUES (" + ((i + seed) % 4) + ", " + i + ")",
+              "SELECT pgtrickle.refresh_stream_table('totals')");
+        }
+      }));
+    }
+    for (Future<?> future : work) {
+      future.get();
+    }
+    racers.shutdown();
+    assertTrue(new StreamTableVerifier(db.url()::connect).verify("totals").matches(), "the table equals its query");
+    assertEquals(0L, db.queryLong("""
+        SELECT count(*) FROM (
+          SELECT frontier_from::text AS from_, lag(frontier_to::text) OVER (ORDER BY refresh_id) AS previous_to
+            FROM pgtrickle.pgt_refresh_history
+           WHERE status = 'COMPLETED' AND pgt_id = (SELECT pgt_id FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'totals')
+        ) chain WHERE previous_to IS NOT NULL AND from_ IS DISTINCT FROM previous_to
+        """), "each refresh starts at the frontier the previous one ended at: no range consumed twice or skipped");
+    assertTrue(db.queryLong("SELECT count(*) FROM pgtrickle.pgt_refresh_history WHERE initiated_by = 'SCHEDULER'") > 0,
+        "the scheduler refreshed during the race too");
+  }
+}
