@@ -341,7 +341,8 @@ BEGIN
 END $$;
 
 -- Runs one refresh and returns its pgt_refresh_history id, or NULL when p_wait is false and
--- another session holds the stream table's refresh lock.
+-- another session holds the stream table's refresh lock. A scheduled refresh that finds no
+-- changes (and follows no failure) writes no history row and returns 0.
 CREATE OR REPLACE FUNCTION pgtrickle._refresh(p_pgt_id bigint, p_initiated_by text, p_wait boolean DEFAULT true)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -377,6 +378,14 @@ BEGIN
         v_snapshot := pg_current_snapshot();
         IF NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid) THEN
             v_action := 'NO_DATA';
+            IF p_initiated_by = 'SCHEDULER' AND v_st.consecutive_errors = 0 THEN
+                -- Routine, so not recorded: a table on a 1s schedule would write a history row
+                -- every second. The frontier stays (nothing lies between it and now).
+                UPDATE pgtrickle.pgt_stream_tables
+                   SET data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp()
+                 WHERE pgt_id = p_pgt_id;
+                RETURN 0;
+            END IF;
             UPDATE pgtrickle.pgt_stream_tables
                SET frontier = v_snapshot, frontier_xid = coalesce(v_own_xid, pgtrickle._xid(pg_current_xact_id())),
                    frontier_cid = v_own_cid, data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),

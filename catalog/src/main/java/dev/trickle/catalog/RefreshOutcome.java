@@ -5,6 +5,12 @@ public sealed interface RefreshOutcome {
   /** The refresh committed; its history row. */
   record Completed(RefreshRecord record) implements RefreshOutcome {}
 
+  /**
+   * A scheduled refresh found no changes to its sources and wrote no history row (only the
+   * stream table's {@code data_timestamp} and {@code last_refresh_at} moved on).
+   */
+  record Unchanged() implements RefreshOutcome {}
+
   /** Another session was refreshing the same stream table; nothing was done. */
   record Skipped() implements RefreshOutcome {}
 

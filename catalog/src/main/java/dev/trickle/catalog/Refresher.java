@@ -15,6 +15,9 @@ import java.util.List;
  * table's advisory lock.
  */
 public final class Refresher {
+  /** What {@code pgtrickle._refresh} returns for a scheduled refresh that found nothing to do. */
+  private static final long NOT_RECORDED = 0;
+
   private final ConnectionSource connections;
   private final StreamTableCatalog catalog;
   private final StreamTableDefinitions definitions;
@@ -42,7 +45,8 @@ public final class Refresher {
 
   /**
    * Refreshes a stream table on behalf of the scheduler: skips it when another session holds
-   * its lock, and records a failure (consecutive error count, history row) when it fails.
+   * its lock, records no history when nothing changed (unless it follows failures), and
+   * records a failure (consecutive error count, history row) when it fails.
    */
   public RefreshOutcome refreshScheduled(StreamTableId id) {
     Instant start = Instant.now();
@@ -52,7 +56,8 @@ public final class Refresher {
       if (refreshId == null) {
         return new RefreshOutcome.Skipped();
       }
-      return new RefreshOutcome.Completed(catalog.refreshRecord(refreshId));
+      return refreshId == NOT_RECORDED ? new RefreshOutcome.Unchanged()
+          : new RefreshOutcome.Completed(catalog.refreshRecord(refreshId));
     } catch (CatalogException e) {
       return failed(List.of(id), start, e);
     }
@@ -63,7 +68,7 @@ public final class Refresher {
    * transaction: every member reads the same snapshot of the tables they share, and either all
    * commit or none. Skipped when another session holds any member's lock.
    *
-   * @return the history row of the last member
+   * @return the history row of the last member that wrote one, or unchanged when none did
    */
   public RefreshOutcome refreshGroup(List<StreamTableId> members) {
     Instant start = Instant.now();
@@ -83,7 +88,9 @@ public final class Refresher {
       if (refreshIds == null) {
         return new RefreshOutcome.Skipped();
       }
-      return new RefreshOutcome.Completed(catalog.refreshRecord(refreshIds.get(refreshIds.size() - 1)));
+      return refreshIds.stream().filter(refreshId -> refreshId != NOT_RECORDED).reduce((first, second) -> second)
+          .<RefreshOutcome>map(refreshId -> new RefreshOutcome.Completed(catalog.refreshRecord(refreshId)))
+          .orElseGet(RefreshOutcome.Unchanged::new);
     } catch (CatalogException e) {
       return failed(members, start, e);
     }

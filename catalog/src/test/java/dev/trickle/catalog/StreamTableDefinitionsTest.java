@@ -12,6 +12,7 @@ import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.RefreshMode;
 import dev.trickle.protocol.StreamTableStatus;
 import dev.trickle.testkit.TestDatabase;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,9 +130,28 @@ class StreamTableDefinitionsTest {
     RefreshRecord manual = refresher.refreshNow("t");
     assertEquals(RefreshAction.FULL, manual.action());
     assertEquals(1, manual.rowsInserted());
+    db.execute("INSERT INTO orders VALUES (5, 'east', 2)");
     RefreshOutcome scheduled = refresher.refreshScheduled(catalog.find("t").id());
     RefreshOutcome.Completed completed = assertInstanceOf(RefreshOutcome.Completed.class, scheduled);
-    assertEquals(RefreshAction.NO_DATA, completed.record().action());
+    assertEquals(RefreshAction.FULL, completed.record().action());
+    assertEquals(1, completed.record().rowsInserted() + completed.record().rowsUpdated());
+    int recorded = catalog.history("t", 100).size();
+    Instant before = catalog.find("t").lastRefreshAt();
+    assertInstanceOf(RefreshOutcome.Unchanged.class, refresher.refreshScheduled(catalog.find("t").id()));
+    assertEquals(recorded, catalog.history("t", 100).size(), "a scheduled refresh with nothing to do is not recorded");
+    assertTrue(catalog.find("t").lastRefreshAt().isAfter(before), "but the table's refresh time moves on");
+    assertEquals(RefreshAction.NO_DATA, refresher.refreshNow("t").action(), "a manual one is always recorded");
+  }
+
+  @Test
+  void shouldClearErrorsWithTheFirstScheduledRefreshThatSucceeds() {
+    definitions.create(definition("t", "SELECT 100 / amount AS ratio FROM orders", RefreshMode.FULL));
+    Refresher refresher = CatalogTesting.refresher(db);
+    db.execute("INSERT INTO orders VALUES (9, 'west', 0)");
+    assertInstanceOf(RefreshOutcome.Failed.class, refresher.refreshScheduled(catalog.find("t").id()));
+    db.execute("DELETE FROM orders WHERE id = 9");
+    assertInstanceOf(RefreshOutcome.Completed.class, refresher.refreshScheduled(catalog.find("t").id()));
+    assertEquals(0, catalog.find("t").consecutiveErrors());
   }
 
   @Test

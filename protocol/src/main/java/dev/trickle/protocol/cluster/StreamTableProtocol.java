@@ -90,8 +90,13 @@ public final class StreamTableProtocol {
   /** Its definition or refresh program changed. */
   public record Altered(long programVersion, Instant at) implements Event {}
 
-  /** A refresh committed (history row {@code refreshId}). */
-  public record Refreshed(long refreshId, RefreshAction action, long rowsChanged, Instant at) implements Event {}
+  /**
+   * A refresh committed: history row {@code refreshId}, or {@link #NOT_RECORDED} for a
+   * scheduled refresh that found nothing to do and wrote none.
+   */
+  public record Refreshed(long refreshId, RefreshAction action, long rowsChanged, Instant at) implements Event {
+    public static final long NOT_RECORDED = 0;
+  }
 
   /** A refresh failed; the next attempt waits until {@code retryAt}. */
   public record Failed(String error, boolean counted, Instant retryAt, Instant at) implements Event {}
@@ -150,7 +155,8 @@ public final class StreamTableProtocol {
         return new State(lifecycle, altered.programVersion(), refreshes, lastRefreshId, lastRefreshAt, 0, null, lastError);
       }
       if (event instanceof Refreshed refreshed) {
-        return new State(lifecycle, programVersion, refreshes + 1, refreshed.refreshId(), refreshed.at(), 0, null, null);
+        long historyRow = refreshed.refreshId() == Refreshed.NOT_RECORDED ? lastRefreshId : refreshed.refreshId();
+        return new State(lifecycle, programVersion, refreshes + 1, historyRow, refreshed.at(), 0, null, null);
       }
       if (event instanceof Failed failed) {
         return new State(lifecycle, programVersion, refreshes, lastRefreshId, lastRefreshAt,

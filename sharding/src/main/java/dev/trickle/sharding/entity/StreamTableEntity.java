@@ -3,6 +3,7 @@ package dev.trickle.sharding.entity;
 import dev.trickle.catalog.RefreshOutcome;
 import dev.trickle.catalog.RefreshRecord;
 import dev.trickle.catalog.StreamTableInfo;
+import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.StreamTableStatus;
 import dev.trickle.protocol.cluster.StreamTableKey;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Altered;
@@ -189,6 +190,9 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     if (done.outcome() instanceof RefreshOutcome.Completed completed) {
       return onCompleted(state, completed.record(), now, replyTos);
     }
+    if (done.outcome() instanceof RefreshOutcome.Unchanged) {
+      return onUnchanged(state, now, replyTos);
+    }
     if (done.outcome() instanceof RefreshOutcome.Skipped) {
       return replyAll(Effect().none(), replyTos, Outcome.SKIPPED, null, null);
     }
@@ -225,6 +229,16 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     }
     return replyAll(Effect().persist(new Refreshed(record.refreshId(), record.action(), rows, now)), replyTos, outcome,
         null, null);
+  }
+
+  private Effect<Event, State> onUnchanged(State state, Instant now, List<ActorRef<RefreshReply>> replyTos) {
+    transientFailures = 0;
+    transientRetryAt = null;
+    if (state.failures() == 0 && state.retryAt() == null) {
+      return replyAll(Effect().none(), replyTos, Outcome.UNCHANGED, null, null);
+    }
+    return replyAll(Effect().persist(new Refreshed(Refreshed.NOT_RECORDED, RefreshAction.NO_DATA, 0, now)), replyTos,
+        Outcome.UNCHANGED, null, null);
   }
 
   private void recordSuspension(String reason) {

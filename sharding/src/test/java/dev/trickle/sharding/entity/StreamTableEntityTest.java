@@ -103,6 +103,23 @@ class StreamTableEntityTest {
   }
 
   @Test
+  void shouldClearFailuresWhenAnUnrecordedRefreshFindsNothingToDo() {
+    store.willReturn(FakeStreamTableStore.changed(5, 2), new RefreshOutcome.Failed("deadlock detected", false),
+        new RefreshOutcome.Unchanged(), new RefreshOutcome.Unchanged());
+    refresh(1);
+    assertEquals(Outcome.FAILED, refresh(2).outcome());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(Outcome.UNCHANGED, refresh(3).outcome());
+    State recovered = state();
+    assertEquals(0, recovered.failures());
+    assertNull(recovered.retryAt());
+    assertEquals(5, recovered.lastRefreshId(), "no history row was written, the last one stays");
+    assertEquals(2, recovered.refreshes());
+    assertEquals(Outcome.UNCHANGED, refresh(4).outcome());
+    assertEquals(2, state().refreshes(), "an unrecorded refresh with nothing to recover from persists nothing");
+  }
+
+  @Test
   void shouldRetryTransientFailuresWithoutCountingThemTowardsSuspension() {
     RefreshOutcome unreachable = new RefreshOutcome.Failed("Connection refused", true);
     store.willReturn(unreachable, unreachable, unreachable, unreachable, FakeStreamTableStore.changed(3, 1));
