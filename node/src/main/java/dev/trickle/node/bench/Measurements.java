@@ -3,6 +3,8 @@ package dev.trickle.node.bench;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +36,18 @@ final class Measurements {
     try (Statement statement = connection.createStatement(); var row = statement.executeQuery(sql)) {
       row.next();
       return row.getLong(1);
+    }
+  }
+
+  /** The first column of a query's first row, as an instant. */
+  static Instant queryInstant(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); var row = statement.executeQuery(sql)) {
+      row.next();
+      Timestamp value = row.getTimestamp(1);
+      if (value == null) {
+        throw new IllegalStateException("no time from: " + sql);
+      }
+      return value.toInstant();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.trickle.catalog.ConnectionSource;
 import dev.trickle.catalog.RefreshRecord;
 import dev.trickle.catalog.StreamTableCatalog;
 import dev.trickle.node.cluster.NodeOptions;
+import dev.trickle.node.cluster.Ports;
 import dev.trickle.node.cluster.TrickleNode;
 import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.postgres.EmbeddedPostgres;

@@ -2,14 +2,11 @@ package dev.trickle.node.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
+import dev.trickle.testkit.RefreshHistoryChecks;
 import dev.trickle.testkit.TestDatabase;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FailoverIT {
   @RegisterExtension static final TestDatabase db = TestDatabase.create().withSetup(CatalogInstaller::install);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TABLES = 9;
 
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -39,41 +34,6 @@ class FailoverIT {
   void stopNodes() throws InterruptedException {
     for (NodeProcess node : nodes) {
       node.close();
-    }
-  }
-
-  private static <T> T eventually(String what, Duration timeout, Supplier<Optional<T>> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<T> result = condition.get();
-      if (result.isPresent()) {
-        return result.get();
-      }
-      sleep(200);
-    }
-    return fail("timed out after " + timeout + " waiting until " + what);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private Map<String, String> owners(NodeProcess asked) {
-    String body = asked.api("/api/cluster/shards");
-    if (body == null) {
-      return Map.of();
-    }
-    try {
-      List<Map<String, Object>> shards = JSON.readValue(body, new TypeReference<>() {});
-      Map<String, String> owners = new java.util.HashMap<>();
-      shards.forEach(shard -> owners.put((String) shard.get("streamTable"), (String) shard.get("node")));
-      return owners;
-    } catch (IOException e) {
-      return Map.of();
     }
   }
 
@@ -86,29 +46,29 @@ class FailoverIT {
           + "WHERE k % " + TABLES + " = " + i + " GROUP BY k', '1s')");
     }
     String url = db.url().toLibpqUrl();
-    nodes.add(NodeProcess.start("127.0.0.1", url, 18081, 18561));
-    eventually("the first node is ready", Duration.ofSeconds(60), () -> Optional.of(true).filter(ok -> nodes.get(0).ready()));
-    nodes.add(NodeProcess.start("127.0.0.2", url, 18082, 18562));
-    nodes.add(NodeProcess.start("127.0.0.3", url, 18083, 18563));
-    eventually("all three nodes are ready", Duration.ofSeconds(60),
-        () -> Optional.of(true).filter(ok -> nodes.stream().allMatch(NodeProcess::ready)));
+    nodes.add(TestNodes.start("127.0.0.1", url, 18081, 18561));
+    Eventually.holds("the first node is ready", Duration.ofSeconds(60), () -> nodes.get(0).ready());
+    nodes.add(TestNodes.start("127.0.0.2", url, 18082, 18562));
+    nodes.add(TestNodes.start("127.0.0.3", url, 18083, 18563));
+    Eventually.holds("all three nodes are ready", Duration.ofSeconds(60),
+        () -> nodes.stream().allMatch(NodeProcess::ready));
     NodeProcess victim = nodes.get(1);
-    String table = eventually("the stream tables spread to the second node", Duration.ofSeconds(60),
-        () -> owners(nodes.get(0)).entrySet().stream().filter(entry -> victim.address().equals(entry.getValue()))
+    String table = Eventually.until("the stream tables spread to the second node", Duration.ofSeconds(60),
+        () -> nodes.get(0).owners().entrySet().stream().filter(entry -> victim.address().equals(entry.getValue()))
             .map(Map.Entry::getKey).findFirst());
 
     AtomicBoolean writing = new AtomicBoolean(true);
     Thread writer = new Thread(() -> {
       while (writing.get()) {
         db.execute("INSERT INTO ev (k, v) SELECT g % 30, g FROM generate_series(1, 10) g");
-        sleep(100);
+        Eventually.sleep(100);
       }
     });
     writer.start();
-    sleep(2000);
+    Eventually.sleep(2000);
     Instant killedAt = Instant.now();
     victim.kill();
-    Duration moved = eventually(table + " refreshes again on another node", Duration.ofSeconds(40), () -> {
+    Duration moved = Eventually.until(table + " refreshes again on another node", Duration.ofSeconds(40), () -> {
       Object first = db.queryValue("SELECT min(start_time) FROM pgtrickle.pgt_refresh_history h JOIN pgtrickle.pgt_stream_tables st "
           + "USING (pgt_id) WHERE st.pgt_schema || '.' || st.pgt_name = '" + table + "' AND h.initiated_by = 'SCHEDULER' "
           + "AND h.start_time > '" + killedAt + "'::timestamptz");
@@ -116,8 +76,8 @@ class FailoverIT {
     });
     System.out.printf("failover: %s refreshed again %d ms after its node was killed%n", table, moved.toMillis());
     assertTrue(moved.compareTo(Duration.ofSeconds(15)) < 0, table + " refreshed again only after " + moved);
-    String newOwner = eventually("the shards API shows the new owner", Duration.ofSeconds(20),
-        () -> Optional.ofNullable(owners(nodes.get(0)).get(table)).filter(owner -> !owner.equals(victim.address())));
+    String newOwner = Eventually.until("the shards API shows the new owner", Duration.ofSeconds(20),
+        () -> Optional.ofNullable(nodes.get(0).owners().get(table)).filter(owner -> !owner.equals(victim.address())));
     assertTrue(newOwner.equals(nodes.get(0).address()) || newOwner.equals(nodes.get(2).address()), newOwner);
 
     writing.set(false);
@@ -126,11 +86,7 @@ class FailoverIT {
     for (int i = 0; i < TABLES; i++) {
       assertTrue(verifier.verify("st" + i).matches(), "st" + i + " equals its query");
     }
-    assertEquals(0L, db.queryLong("""
-        SELECT count(*) FROM (
-          SELECT frontier_from::text AS from_, lag(frontier_to::text) OVER (PARTITION BY pgt_id ORDER BY refresh_id) AS previous_to
-            FROM pgtrickle.pgt_refresh_history WHERE status = 'COMPLETED'
-        ) chain WHERE previous_to IS NOT NULL AND from_ IS DISTINCT FROM previous_to
-        """), "every refresh started at the frontier the previous one ended at");
+    assertEquals(0L, db.queryLong(RefreshHistoryChecks.BROKEN_FRONTIER_CHAINS),
+        "every refresh started at the frontier the previous one ended at");
   }
 }

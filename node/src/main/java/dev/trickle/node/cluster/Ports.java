@@ -1,15 +1,15 @@
-package dev.trickle.node.demo;
+package dev.trickle.node.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** Picking ports for a demo on a machine where the usual ones may be taken. */
-final class Ports {
+/** Picking ports for nodes on a machine where the usual ones may be taken. */
+public final class Ports {
   private Ports() {}
 
   /** {@code preferred} if it is free, otherwise a free port the system picks. */
-  static int free(int preferred) {
+  public static int free(int preferred) {
     try (ServerSocket socket = new ServerSocket(preferred)) {
       return preferred;
     } catch (IOException taken) {

@@ -1,0 +1,18 @@
+package dev.trickle.node.cluster;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Nodes for multi-process tests: the packaged jar on 127.0.0.x, all on one cluster port, seeded by 127.0.0.1. */
+final class TestNodes {
+  static final int CLUSTER_PORT = 25520;
+
+  private TestNodes() {}
+
+  static NodeProcess start(String host, String databaseUrl, int httpPort, int managementPort) throws IOException {
+    Path jar = Path.of(System.getProperty("trickle.jar", "target/trickle.jar"));
+    return NodeProcess.start(NodeProcess.javaCommand(jar, "-Xmx256m"), host, CLUSTER_PORT, httpPort, managementPort,
+        List.of(databaseUrl), "127.0.0.1:" + CLUSTER_PORT);
+  }
+}
