@@ -49,9 +49,11 @@ BEGIN
                        v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint' ELSE '' END);
         v_buffer := pgtrickle._buffer(p_source);
     END IF;
-    -- TRUNCATE markers are rare: this index finds them without scanning the buffer.
-    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s (__pgt_xid) WHERE __pgt_op = %L',
-                   v_name || '_truncations', v_buffer, 'T');
+    -- TRUNCATE markers are rare: this index finds them without scanning the buffer. (Checked
+    -- first: IF NOT EXISTS would tell every further stream table on the source that it exists.)
+    IF to_regclass(format('pgtrickle_changes.%I', v_name || '_truncations')) IS NULL THEN
+        EXECUTE format('CREATE INDEX %I ON %s (__pgt_xid) WHERE __pgt_op = %L', v_name || '_truncations', v_buffer, 'T');
+    END IF;
     FOR v_column IN
         SELECT c.column_name, c.definition FROM pgtrickle._column_definitions(p_source, p_columns) c
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute b

@@ -54,11 +54,24 @@ class TrickleCliTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String command : List.of("install", "create", "alter", "drop", "refresh", "status", "history", "tree",
-        "explain", "verify", "demo", "bench")) {
+        "explain", "verify", "suspend", "resume", "node", "cluster", "demo", "bench")) {
       Run run = trickle(command, "--help");
       assertEquals(0, run.exitCode(), command);
       assertTrue(run.out().startsWith("Usage: trickle " + command), run.out());
     }
+    for (String subcommand : List.of("members", "shards", "leave")) {
+      Run run = trickle("cluster", subcommand, "--help");
+      assertEquals(0, run.exitCode(), subcommand);
+      assertTrue(run.out().startsWith("Usage: trickle cluster " + subcommand), run.out());
+    }
+  }
+
+  @Test
+  void shouldSaySoWhenNoNodeAnswers() {
+    Run run = trickle("cluster", "members", "--node", "127.0.0.1:1");
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(run.err().startsWith("trickle: "), run.err());
+    assertTrue(run.err().contains("127.0.0.1:1"), run.err());
   }
 
   @Test

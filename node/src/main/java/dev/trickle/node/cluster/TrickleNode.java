@@ -82,7 +82,8 @@ public final class TrickleNode implements AutoCloseable {
   }
 
   /**
-   * The node's configuration: the options, then application.conf if there is one, then
+   * The node's configuration: the options, then system properties ({@code -Dkey=value}), then
+   * application.conf if there is one (on the class path, or {@code -Dconfig.file}), then
    * trickle-node.conf (with the environment variables it names), then the libraries' defaults.
    */
   static Config config(NodeOptions options) {
@@ -105,7 +106,7 @@ public final class TrickleNode implements AutoCloseable {
     if (password != null) {
       overrides.put(slick + "password", password);
     }
-    Config node = ConfigFactory.parseResourcesAnySyntax("application")
+    Config node = ConfigFactory.defaultApplication()
         .withFallback(ConfigFactory.parseResources(TrickleNode.class.getClassLoader(), "trickle-node.conf"));
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load(node));
   }

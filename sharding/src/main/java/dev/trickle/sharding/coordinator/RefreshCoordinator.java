@@ -12,10 +12,14 @@ import dev.trickle.protocol.cluster.StreamTableProtocol.Outcome;
 import dev.trickle.protocol.cluster.StreamTableProtocol.RefreshReply;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -71,6 +75,8 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
   private final Set<StreamTableId> inFlight = new HashSet<>();
   private final Set<StreamTableId> upstreamChanged = new HashSet<>();
   private final Set<StreamTableId> paused = new HashSet<>();
+  /** Due tables the last pass found ready but could not ask within the cap, longest-waiting first. */
+  private final Queue<StreamTableId> ready = new ArrayDeque<>();
   private RefreshPlan plan;
   private boolean loading;
   private long wave;
@@ -168,10 +174,12 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
   }
 
   /**
-   * Asks every due table whose inputs are settled to refresh, within the concurrency cap. A
+   * Asks every due table whose inputs are settled to refresh, the longest-waiting first, within
+   * the concurrency cap; the ones left over wait in {@link #ready} for the next free slot. A
    * member of an atomic diamond whose apex is due refreshes in the apex's group, not alone.
    */
   private void dispatchDue(boolean newWave) {
+    ready.clear();
     if (plan == null) {
       return;
     }
@@ -183,7 +191,7 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
         plan.groupOf(apex).stream().filter(member -> !member.equals(apex)).forEach(inDueGroups::add);
       }
     }
-    boolean started = false;
+    List<StreamTableId> eligible = new ArrayList<>();
     for (StreamTableId id : plan.order()) {
       if (inDueGroups.contains(id)) {
         waiting.add(id);
@@ -195,16 +203,37 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
       List<StreamTableId> members = plan.groupOf(id);
       boolean inputsSettled = members.stream().flatMap(member -> plan.dag().upstreams(member).stream())
           .noneMatch(upstream -> waiting.contains(upstream) && !members.contains(upstream));
-      if (!inputsSettled || members.stream().anyMatch(inFlight::contains) || inFlight.size() >= settings.maxConcurrentRefreshes()) {
-        waiting.addAll(members);
+      if (inputsSettled && members.stream().noneMatch(inFlight::contains)) {
+        eligible.add(id);
+      }
+      // Due in this wave: whatever reads it waits until it refreshed.
+      waiting.addAll(members);
+    }
+    if (eligible.isEmpty()) {
+      return;
+    }
+    if (newWave) {
+      wave++;
+    }
+    eligible.sort(Comparator.comparing(id -> lastRefresh.get(id), Comparator.nullsFirst(Comparator.naturalOrder())));
+    ready.addAll(eligible);
+    dispatchReady();
+  }
+
+  /** Asks the tables found ready by the last pass, in order, while the concurrency cap allows. */
+  private void dispatchReady() {
+    Instant now = settings.clock().instant();
+    while (!ready.isEmpty() && inFlight.size() < settings.maxConcurrentRefreshes()) {
+      StreamTableId id = ready.poll();
+      if (!plan.tables().containsKey(id) || !due(id, now)) {
         continue;
       }
-      if (newWave && !started) {
-        wave++;
-        started = true;
+      List<StreamTableId> members = plan.groupOf(id);
+      boolean upstreamRefreshing = members.stream().flatMap(member -> plan.dag().upstreams(member).stream())
+          .anyMatch(upstream -> inFlight.contains(upstream) && !members.contains(upstream));
+      if (!upstreamRefreshing && members.stream().noneMatch(inFlight::contains)) {
+        ask(id, members);
       }
-      ask(id, members);
-      waiting.addAll(members);
     }
   }
 
@@ -241,7 +270,12 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
       case FAILED, BACKING_OFF -> retryAt.put(id, reply.retryAt() == null ? now.plus(settings.tick()) : reply.retryAt());
       case SUSPENDED, DROPPED -> paused.add(id);
     }
-    dispatchDue(false);
+    if (plan != null && members.stream().anyMatch(member -> !plan.dag().downstreams(member).isEmpty())) {
+      // Tables reading this one may have waited for it, or follow it: look at everything again.
+      dispatchDue(false);
+    } else {
+      dispatchReady();
+    }
     return this;
   }
 

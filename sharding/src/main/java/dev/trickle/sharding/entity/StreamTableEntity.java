@@ -227,8 +227,7 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     if (rows == 0 && state.failures() == 0 && state.retryAt() == null) {
       return replyAll(Effect().none(), replyTos, outcome, null, null);
     }
-    return replyAll(Effect().persist(new Refreshed(record.refreshId(), record.action(), rows, now)), replyTos, outcome,
-        null, null);
+    return replyThenPersist(new Refreshed(record.refreshId(), record.action(), rows, now), replyTos, outcome);
   }
 
   private Effect<Event, State> onUnchanged(State state, Instant now, List<ActorRef<RefreshReply>> replyTos) {
@@ -237,8 +236,8 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     if (state.failures() == 0 && state.retryAt() == null) {
       return replyAll(Effect().none(), replyTos, Outcome.UNCHANGED, null, null);
     }
-    return replyAll(Effect().persist(new Refreshed(Refreshed.NOT_RECORDED, RefreshAction.NO_DATA, 0, now)), replyTos,
-        Outcome.UNCHANGED, null, null);
+    return replyThenPersist(new Refreshed(Refreshed.NOT_RECORDED, RefreshAction.NO_DATA, 0, now), replyTos,
+        Outcome.UNCHANGED);
   }
 
   private void recordSuspension(String reason) {
@@ -308,6 +307,17 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
 
   private RefreshReply reply(long requestedWave, Outcome outcome, Instant retryAt, String detail) {
     return new RefreshReply(key, requestedWave, outcome, retryAt, detail);
+  }
+
+  /**
+   * Answers a successful refresh at once, then records it: the refresh is committed in the
+   * database whatever becomes of the event, so downstream tables need not wait for the journal.
+   */
+  private Effect<Event, State> replyThenPersist(Refreshed refreshed, List<ActorRef<RefreshReply>> replyTos,
+      Outcome outcome) {
+    RefreshReply reply = reply(wave, outcome, null, null);
+    replyTos.forEach(replyTo -> replyTo.tell(reply));
+    return Effect().persist(refreshed).thenUnstashAll();
   }
 
   private Effect<Event, State> replyAll(EffectBuilder<Event, State> effect,

@@ -144,6 +144,21 @@ class RefreshCoordinatorTest {
   }
 
   @Test
+  void shouldAskTheLongestWaitingTableFirstWhenTheCapIsReached() {
+    snapshot = new CatalogSnapshot(List.of(table(1, "1s"), table(2, "1s"), table(3, "1s")), List.of(), List.of());
+    start(1, Duration.ofSeconds(5));
+    clock.advance(Duration.ofSeconds(1));
+    answer(expectRefresh(1), 1, Outcome.CHANGED);
+    Refresh second = expectRefresh(2);
+    clock.advance(Duration.ofSeconds(1));
+    answer(second, 2, Outcome.CHANGED);
+    expectNothing(1);
+    answer(expectRefresh(3), 3, Outcome.CHANGED);
+    expectRefresh(1);
+    expectNothing(2);
+  }
+
+  @Test
   void shouldWaitUntilTheEntitySaysARetryMayStart() {
     snapshot = new CatalogSnapshot(List.of(table(1, "1s")), List.of(), List.of());
     start();

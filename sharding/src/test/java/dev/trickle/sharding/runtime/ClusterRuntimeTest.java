@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterRuntimeTest {
   @RegisterExtension static final TestDatabase db = TestDatabase.create().withSetup(CatalogInstaller::install);
+  @RegisterExtension static final TestDatabase otherDb = TestDatabase.create().withSetup(CatalogInstaller::install);
 
   /**
    * Scheduled refreshes that overlapped one of a table it reads (members of an atomic diamond
@@ -54,6 +55,7 @@ class ClusterRuntimeTest {
 
   private static ActorTestKit testKit;
   private static ClusterDatabase database;
+  private static ClusterDatabase otherDatabase;
 
   @BeforeAll
   static void startNode() {
@@ -77,7 +79,8 @@ class ClusterRuntimeTest {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     database = new ClusterDatabase("test", db.url(), 4, Duration.ofSeconds(2));
-    ClusterRuntime.start(testKit.system(), List.of(database),
+    otherDatabase = new ClusterDatabase("other", otherDb.url(), 2, Duration.ofSeconds(2));
+    ClusterRuntime.start(testKit.system(), List.of(database, otherDatabase),
         RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()));
   }
 
@@ -85,6 +88,7 @@ class ClusterRuntimeTest {
   static void stopNode() {
     testKit.shutdownTestKit();
     database.close();
+    otherDatabase.close();
   }
 
   @BeforeEach
@@ -123,6 +127,21 @@ class ClusterRuntimeTest {
     eventually("the table refreshed on its schedule",
         () -> db.queryLong("SELECT total FROM by_region WHERE region = 'north'") == 15);
     assertEquals("DIFFERENTIAL", db.queryValue("SELECT effective_refresh_mode FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldServeEveryDatabaseItIsGiven() {
+    db.execute("DROP TABLE IF EXISTS orders CASCADE", "CREATE TABLE orders (id int PRIMARY KEY, amount int)",
+        "SELECT pgtrickle.create_stream_table('order_total', 'SELECT sum(amount) AS total FROM orders', '200ms')");
+    otherDb.execute("DROP TABLE IF EXISTS orders CASCADE", "CREATE TABLE orders (id int PRIMARY KEY, amount int)",
+        "SELECT pgtrickle.create_stream_table('order_total', 'SELECT sum(amount) AS total FROM orders', '200ms')");
+    eventually("both databases' tables compiled", () -> "ACTIVE".equals(status("order_total"))
+        && "ACTIVE".equals(otherDb.queryValue("SELECT status FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'order_total'")));
+    db.execute("INSERT INTO orders VALUES (1, 10)");
+    otherDb.execute("INSERT INTO orders VALUES (1, 20), (2, 2)");
+    String total = "SELECT coalesce(sum(total), 0) FROM order_total";
+    eventually("each database's table refreshed from its own rows",
+        () -> db.queryLong(total) == 10 && otherDb.queryLong(total) == 22);
   }
 
   @Test
