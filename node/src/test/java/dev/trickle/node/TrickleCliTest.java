@@ -68,10 +68,16 @@ class TrickleCliTest {
 
   @Test
   void shouldSaySoWhenNoNodeAnswers() {
-    Run run = trickle("cluster", "members", "--node", "127.0.0.1:1");
-    assertEquals(1, run.exitCode(), run.toString());
-    assertTrue(run.err().startsWith("trickle: "), run.err());
-    assertTrue(run.err().contains("127.0.0.1:1"), run.err());
+    assertFailsWithOneLine(trickle("cluster", "members", "--node", "127.0.0.1:1"), 1, "127.0.0.1:1");
+  }
+
+  @Test
+  void shouldRefuseANodeConfigurationThatCannotWork() {
+    String url = db.url().toLibpqUrl();
+    assertFailsWithOneLine(trickle("node", "--db", url, "--seeds", "10.0.0.1"), 1, "seed '10.0.0.1' is not host:port");
+    assertFailsWithOneLine(trickle("node", "--db", url, "--port", "70000"), 1, "port 70000 is not between 0 and 65535");
+    assertFailsWithOneLine(trickle("node", "--db", url, "--db", url), 1, "is given twice");
+    assertFailsWithOneLine(trickle("node", "--db", "mysql://nope"), 1, "mysql://nope");
   }
 
   @Test

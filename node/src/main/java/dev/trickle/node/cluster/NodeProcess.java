@@ -149,6 +149,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Whether the node's JVM is still running. */
+  public boolean running() {
+    return process.isAlive();
+  }
+
   /** kill -9: no shutdown, no goodbye to the cluster. */
   public void kill() {
     process.destroyForcibly();
