@@ -135,7 +135,7 @@ class StreamTableEntityTest {
 
   @Test
   void shouldFollowTheCatalogWhenAUserSuspendsResumesOrAltersTheTable() {
-    assertEquals(Lifecycle.ACTIVE, state().lifecycle());
+    assertEquals(Lifecycle.ACTIVE, registeredState().lifecycle());
     store.setEntry(FakeStreamTableStore.entry(KEY.id(), StreamTableStatus.SUSPENDED, 1, null));
     entity.runCommand(Reconcile.INSTANCE);
     assertEquals(Lifecycle.SUSPENDED, state().lifecycle());
@@ -151,9 +151,19 @@ class StreamTableEntityTest {
     assertEquals(Outcome.UNCHANGED, refresh(2).outcome());
   }
 
+  /** The state once the entity registered from the catalog (it reads the catalog after recovery). */
+  private State registeredState() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    State state = state();
+    while (state.lifecycle() == Lifecycle.UNREGISTERED && System.nanoTime() < deadline) {
+      state = state();
+    }
+    return state;
+  }
+
   @Test
   void shouldSayDroppedOnceTheTableIsGoneFromTheCatalog() {
-    assertEquals(Lifecycle.ACTIVE, state().lifecycle());
+    assertEquals(Lifecycle.ACTIVE, registeredState().lifecycle());
     store.setEntry(null);
     entity.runCommand(Reconcile.INSTANCE);
     assertEquals(Lifecycle.DROPPED, state().lifecycle());

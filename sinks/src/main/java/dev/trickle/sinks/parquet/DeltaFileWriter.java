@@ -1,0 +1,151 @@
+package dev.trickle.sinks.parquet;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes one refresh's delta as a zstd-compressed Parquet file: the rows of a query returning
+ * {@code __pgt_row_id}, {@code __pgt_op} and then the stream table's columns in the layout's
+ * order, each tagged with the refresh id.
+ */
+public final class DeltaFileWriter {
+  private final DeltaLayout layout;
+  private final MessageType schema;
+
+  public DeltaFileWriter(DeltaLayout layout) {
+    this.layout = layout;
+    this.schema = layout.schema();
+  }
+
+  /**
+   * Writes {@code rows} to {@code file} (replacing it).
+   *
+   * @throws IllegalArgumentException when a value cannot be written exactly, naming the column
+   */
+  public DeltaFile write(ResultSet rows, long refreshId, Path file) throws SQLException, IOException {
+    Files.deleteIfExists(file);
+    List<DeltaColumn> columns = layout.columns();
+    long count = 0;
+    try (ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file), schema)
+        .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
+        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+      while (rows.next()) {
+        Object[] record = new Object[columns.size() + 3];
+        for (int i = 0; i < columns.size(); i++) {
+          DeltaColumn column = columns.get(i);
+          record[i] = column.type().read(rows, i + 3, column.name());
+        }
+        String op = rows.getString(2);
+        if (!"I".equals(op) && !"D".equals(op)) {
+          throw new IllegalArgumentException("__pgt_op must be 'I' or 'D', not " + op);
+        }
+        record[columns.size()] = Binary.fromString(op);
+        record[columns.size() + 1] = rows.getLong(1);
+        record[columns.size() + 2] = refreshId;
+        writer.write(record);
+        count++;
+      }
+    }
+    return new DeltaFile(file, count, Files.size(file), footerSize(file));
+  }
+
+  /** A Parquet file ends with its footer's length (4 bytes, little-endian) and "PAR1". */
+  private static long footerSize(Path file) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      byte[] tail = new byte[8];
+      raf.seek(raf.length() - 8);
+      raf.readFully(tail);
+      return ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+    }
+  }
+
+  private final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+    private final MessageType schema;
+
+    Builder(OutputFile file, MessageType schema) {
+      super(file);
+      this.schema = schema;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+      return new RecordWriteSupport(schema);
+    }
+
+    @Override
+    protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
+      return new RecordWriteSupport(schema);
+    }
+  }
+
+  /** Writes records whose values {@link ColumnType#read} converted, the metadata columns last. */
+  private final class RecordWriteSupport extends WriteSupport<Object[]> {
+    private final MessageType schema;
+    private RecordConsumer consumer;
+
+    RecordWriteSupport(MessageType schema) {
+      this.schema = schema;
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+      return new WriteContext(schema, Map.of());
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration configuration) {
+      return new WriteContext(schema, Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      this.consumer = recordConsumer;
+    }
+
+    @Override
+    public void write(Object[] record) {
+      List<DeltaColumn> columns = layout.columns();
+      consumer.startMessage();
+      for (int i = 0; i < record.length; i++) {
+        if (record[i] == null) {
+          continue;
+        }
+        consumer.startField(schema.getFieldName(i), i);
+        if (i < columns.size()) {
+          columns.get(i).type().write(consumer, record[i]);
+        } else if (i == columns.size()) {
+          consumer.addBinary((Binary) record[i]);
+        } else {
+          consumer.addLong((Long) record[i]);
+        }
+        consumer.endField(schema.getFieldName(i), i);
+      }
+      consumer.endMessage();
+    }
+  }
+}
