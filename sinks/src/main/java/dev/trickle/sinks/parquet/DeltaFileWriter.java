@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -16,6 +17,8 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
@@ -38,22 +41,25 @@ public final class DeltaFileWriter {
   }
 
   /**
-   * Writes {@code rows} to {@code file} (replacing it).
+   * Writes {@code rows} to {@code file} (replacing it), gathering each column's statistics.
    *
    * @throws IllegalArgumentException when a value cannot be written exactly, naming the column
    */
   public DeltaFile write(ResultSet rows, long refreshId, Path file) throws SQLException, IOException {
     Files.deleteIfExists(file);
     List<DeltaColumn> columns = layout.columns();
+    List<StatsAccumulator> stats = columns.stream().map(column -> new StatsAccumulator(column.type())).toList();
     long count = 0;
-    try (ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file), schema)
+    ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file), schema)
         .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
-        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
+    try (writer) {
       while (rows.next()) {
         Object[] record = new Object[columns.size() + 3];
         for (int i = 0; i < columns.size(); i++) {
           DeltaColumn column = columns.get(i);
           record[i] = column.type().read(rows, i + 3, column.name());
+          stats.get(i).add(record[i]);
         }
         String op = rows.getString(2);
         if (!"I".equals(op) && !"D".equals(op)) {
@@ -66,7 +72,20 @@ public final class DeltaFileWriter {
         count++;
       }
     }
-    return new DeltaFile(file, count, Files.size(file), footerSize(file));
+    long[] sizes = new long[columns.size()];
+    for (BlockMetaData rowGroup : writer.getFooter().getBlocks()) {
+      for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+        int index = schema.getFieldIndex(chunk.getPath().toArray()[0]);
+        if (index < sizes.length) {
+          sizes[index] += chunk.getTotalSize();
+        }
+      }
+    }
+    List<ColumnStatistics> statistics = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      statistics.add(stats.get(i).result(sizes[i]));
+    }
+    return new DeltaFile(file, count, Files.size(file), footerSize(file), statistics);
   }
 
   /** A Parquet file ends with its footer's length (4 bytes, little-endian) and "PAR1". */

@@ -146,6 +146,42 @@ class DeltaFileWriterTest {
   }
 
   @Test
+  void shouldGatherColumnStatisticsDuckDbCanCastBack() throws Exception {
+    db.execute("CREATE TABLE measured (id bigint, amount numeric(10,2), label text, happened timestamptz, "
+            + "ratio double precision, doc jsonb)",
+        "INSERT INTO measured VALUES (1, 10.50, 'b', '2024-02-29 13:45:01.5+01', 0.5, '{}'), "
+            + "(2, -3.25, 'a', '2023-01-01 00:00:00+00', 'NaN', '[]'), (3, NULL, 'é', NULL, 2.5, NULL)");
+    DeltaLayout measured = new DeltaLayout(List.of(
+        new DeltaColumn("amount", 11, ColumnType.of("numeric", ((10 << 16) | 2) + 4), true),
+        new DeltaColumn("label", 12, ColumnType.of("text", -1), true),
+        new DeltaColumn("happened", 13, ColumnType.of("timestamptz", -1), true),
+        new DeltaColumn("ratio", 14, ColumnType.of("float8", -1), true),
+        new DeltaColumn("doc", 15, ColumnType.of("jsonb", -1), true)), 1, 2, 3);
+    DeltaFile file;
+    try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT id, 'I', amount, label, happened, ratio, doc FROM measured")) {
+      file = new DeltaFileWriter(measured).write(rows, 5, directory.resolve("measured.parquet"));
+    }
+    ColumnStatistics amount = file.columns().get(0);
+    assertEquals(List.of(3L, 1L, "-3.25", "10.50"), List.of(amount.valueCount(), amount.nullCount(),
+        amount.minValue().orElseThrow(), amount.maxValue().orElseThrow()));
+    assertTrue(amount.columnSizeBytes() > 0);
+    assertEquals(List.of("a", "é"), List.of(file.columns().get(1).minValue().orElseThrow(),
+        file.columns().get(1).maxValue().orElseThrow()), "strings in UTF-8 byte order");
+    ColumnStatistics happened = file.columns().get(2);
+    assertEquals("2023-01-01 00:00:00.000000+00", happened.minValue().orElseThrow());
+    assertEquals("2024-02-29 12:45:01.500000+00", happened.maxValue().orElseThrow());
+    ColumnStatistics ratio = file.columns().get(3);
+    assertTrue(ratio.containsNan());
+    assertEquals(List.of("0.5", "2.5"), List.of(ratio.minValue().orElseThrow(), ratio.maxValue().orElseThrow()));
+    assertEquals(List.of(), file.columns().get(4).minValue().stream().toList(), "no bounds for json");
+    Map<String, String> cast = duckdb("SELECT epoch_us('" + happened.maxValue().orElseThrow() + "'::timestamptz) AS at_us, "
+        + "'" + amount.minValue().orElseThrow() + "'::decimal(10,2)::varchar AS amount");
+    assertEquals("1709210701500000", cast.get("at_us"));
+    assertEquals("-3.25", cast.get("amount"));
+  }
+
+  @Test
   void shouldNameDuckLakeTypes() {
     assertEquals("decimal(10,2)", ColumnType.of("numeric", ((10 << 16) | 2) + 4).duckLakeType());
     assertEquals("decimal(38,18)", ColumnType.of("numeric", -1).duckLakeType());
