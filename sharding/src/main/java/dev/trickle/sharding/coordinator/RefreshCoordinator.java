@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -180,7 +181,7 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
    */
   private void dispatchDue(boolean newWave) {
     ready.clear();
-    if (plan == null) {
+    if (plan == null || shuttingDown()) {
       return;
     }
     Instant now = settings.clock().instant();
@@ -222,6 +223,9 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
 
   /** Asks the tables found ready by the last pass, in order, while the concurrency cap allows. */
   private void dispatchReady() {
+    if (shuttingDown()) {
+      return;
+    }
     Instant now = settings.clock().instant();
     while (!ready.isEmpty() && inFlight.size() < settings.maxConcurrentRefreshes()) {
       StreamTableId id = ready.poll();
@@ -235,6 +239,15 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
         ask(id, members);
       }
     }
+  }
+
+  /**
+   * Whether this node is leaving: asking entities then would only queue requests in a shard
+   * region that is handing its shards over (and hold its shutdown up); the coordinator's
+   * successor on another node asks again.
+   */
+  private boolean shuttingDown() {
+    return CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent();
   }
 
   private boolean due(StreamTableId id, Instant now) {
