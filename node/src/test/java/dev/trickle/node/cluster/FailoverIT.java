@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
+import dev.trickle.testkit.Eventually;
 import dev.trickle.testkit.RefreshHistoryChecks;
 import dev.trickle.testkit.TestDatabase;
 import java.time.Duration;

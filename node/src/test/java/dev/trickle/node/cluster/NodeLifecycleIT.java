@@ -8,6 +8,7 @@ import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.node.TrickleCli;
 import dev.trickle.postgres.DatabaseUrl;
+import dev.trickle.testkit.Eventually;
 import dev.trickle.testkit.RefreshHistoryChecks;
 import dev.trickle.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;

@@ -202,9 +202,7 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
         continue;
       }
       List<StreamTableId> members = plan.groupOf(id);
-      boolean inputsSettled = members.stream().flatMap(member -> plan.dag().upstreams(member).stream())
-          .noneMatch(upstream -> waiting.contains(upstream) && !members.contains(upstream));
-      if (inputsSettled && members.stream().noneMatch(inFlight::contains)) {
+      if (!readsAnyOf(members, waiting) && members.stream().noneMatch(inFlight::contains)) {
         eligible.add(id);
       }
       // Due in this wave: whatever reads it waits until it refreshed.
@@ -233,12 +231,16 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
         continue;
       }
       List<StreamTableId> members = plan.groupOf(id);
-      boolean upstreamRefreshing = members.stream().flatMap(member -> plan.dag().upstreams(member).stream())
-          .anyMatch(upstream -> inFlight.contains(upstream) && !members.contains(upstream));
-      if (!upstreamRefreshing && members.stream().noneMatch(inFlight::contains)) {
+      if (!readsAnyOf(members, inFlight) && members.stream().noneMatch(inFlight::contains)) {
         ask(id, members);
       }
     }
+  }
+
+  /** Whether a group (or single table) reads, from outside itself, any of {@code tables}. */
+  private boolean readsAnyOf(List<StreamTableId> members, Set<StreamTableId> tables) {
+    return members.stream().flatMap(member -> plan.dag().upstreams(member).stream())
+        .anyMatch(upstream -> tables.contains(upstream) && !members.contains(upstream));
   }
 
   /**

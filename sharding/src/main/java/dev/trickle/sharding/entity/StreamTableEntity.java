@@ -220,24 +220,23 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
 
   private Effect<Event, State> onCompleted(State state, RefreshRecord record, Instant now,
       List<ActorRef<RefreshReply>> replyTos) {
-    transientFailures = 0;
-    transientRetryAt = null;
     long rows = record.rowsInserted() + record.rowsUpdated() + record.rowsDeleted();
-    Outcome outcome = rows > 0 ? Outcome.CHANGED : Outcome.UNCHANGED;
-    if (rows == 0 && state.failures() == 0 && state.retryAt() == null) {
-      return replyAll(Effect().none(), replyTos, outcome, null, null);
-    }
-    return replyThenPersist(new Refreshed(record.refreshId(), record.action(), rows, now), replyTos, outcome);
+    return onSucceeded(state, new Refreshed(record.refreshId(), record.action(), rows, now), replyTos);
   }
 
   private Effect<Event, State> onUnchanged(State state, Instant now, List<ActorRef<RefreshReply>> replyTos) {
+    return onSucceeded(state, new Refreshed(Refreshed.NOT_RECORDED, RefreshAction.NO_DATA, 0, now), replyTos);
+  }
+
+  /** A refresh that changed nothing and follows no failure persists nothing. */
+  private Effect<Event, State> onSucceeded(State state, Refreshed refreshed, List<ActorRef<RefreshReply>> replyTos) {
     transientFailures = 0;
     transientRetryAt = null;
-    if (state.failures() == 0 && state.retryAt() == null) {
-      return replyAll(Effect().none(), replyTos, Outcome.UNCHANGED, null, null);
+    Outcome outcome = refreshed.rowsChanged() > 0 ? Outcome.CHANGED : Outcome.UNCHANGED;
+    if (refreshed.rowsChanged() == 0 && state.failures() == 0 && state.retryAt() == null) {
+      return replyAll(Effect().none(), replyTos, outcome, null, null);
     }
-    return replyThenPersist(new Refreshed(Refreshed.NOT_RECORDED, RefreshAction.NO_DATA, 0, now), replyTos,
-        Outcome.UNCHANGED);
+    return replyThenPersist(refreshed, replyTos, outcome);
   }
 
   private void recordSuspension(String reason) {

@@ -2,13 +2,13 @@ package dev.trickle.sharding.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.testkit.Eventually;
 import dev.trickle.testkit.RefreshHistoryChecks;
 import dev.trickle.testkit.TestDatabase;
 import java.nio.file.Path;
@@ -98,19 +98,7 @@ class ClusterRuntimeTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted while waiting until " + what);
-      }
-    }
-    fail("timed out waiting until " + what);
+    Eventually.holds(what, Duration.ofSeconds(15), condition::getAsBoolean);
   }
 
   private static String status(String table) {

@@ -50,7 +50,7 @@ public final class DeltaFileWriter {
     List<DeltaColumn> columns = layout.columns();
     List<StatsAccumulator> stats = columns.stream().map(column -> new StatsAccumulator(column.type())).toList();
     long count = 0;
-    ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file), schema)
+    ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file))
         .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
         .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
     try (writer) {
@@ -99,11 +99,8 @@ public final class DeltaFileWriter {
   }
 
   private final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-    private final MessageType schema;
-
-    Builder(OutputFile file, MessageType schema) {
+    Builder(OutputFile file) {
       super(file);
-      this.schema = schema;
     }
 
     @Override
@@ -113,23 +110,18 @@ public final class DeltaFileWriter {
 
     @Override
     protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
-      return new RecordWriteSupport(schema);
+      return new RecordWriteSupport();
     }
 
     @Override
     protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
-      return new RecordWriteSupport(schema);
+      return new RecordWriteSupport();
     }
   }
 
   /** Writes records whose values {@link ColumnType#read} converted, the metadata columns last. */
   private final class RecordWriteSupport extends WriteSupport<Object[]> {
-    private final MessageType schema;
     private RecordConsumer consumer;
-
-    RecordWriteSupport(MessageType schema) {
-      this.schema = schema;
-    }
 
     @Override
     public WriteContext init(Configuration configuration) {

@@ -2,6 +2,7 @@ package dev.trickle.sinks.parquet;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -42,7 +43,7 @@ final class ZstdCodecFactory implements CompressionCodecFactory {
       }
 
       @Override
-      public void decompress(java.nio.ByteBuffer input, int compressedSize, java.nio.ByteBuffer output,
+      public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output,
           int uncompressedSize) throws IOException {
         byte[] compressed = new byte[compressedSize];
         input.get(compressed);
