@@ -35,7 +35,8 @@ LANGUAGE sql STABLE AS $$
      ORDER BY a.attnum
 $$;
 
--- Creates the buffer table if missing and adds any columns it lacks.
+-- Creates the buffer table if missing and adds any columns it lacks. A stream table's buffer
+-- (p_with_row_id) also holds each row's identity and the id of the refresh that wrote it.
 CREATE OR REPLACE FUNCTION pgtrickle._ensure_buffer_table(p_source oid, p_columns text[], p_with_row_id boolean)
 RETURNS regclass
 LANGUAGE plpgsql AS $$
@@ -46,7 +47,7 @@ DECLARE
 BEGIN
     IF v_buffer IS NULL THEN
         EXECUTE format('CREATE TABLE pgtrickle_changes.%I (__pgt_xid bigint NOT NULL, __pgt_op "char" NOT NULL%s)',
-                       v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint' ELSE '' END);
+                       v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint, __pgt_refresh_id bigint' ELSE '' END);
         v_buffer := pgtrickle._buffer(p_source);
     END IF;
     -- TRUNCATE markers are rare: this index finds them without scanning the buffer. (Checked
@@ -175,7 +176,8 @@ BEGIN
     ON CONFLICT (source_relid) DO NOTHING;
 END $$;
 
--- Removes capture from a source nobody consumes any more.
+-- Removes capture from a source nobody consumes any more (no stream table reads it and, for a
+-- stream table, it has no sink).
 CREATE OR REPLACE FUNCTION pgtrickle._release_capture(p_source oid)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -183,7 +185,9 @@ DECLARE
     v_target regclass;
     v_buffer regclass := pgtrickle._buffer(p_source);
 BEGIN
-    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies WHERE source_relid = p_source) THEN
+    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies WHERE source_relid = p_source)
+       OR EXISTS (SELECT 1 FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id
+                   WHERE st.pgt_relid = p_source) THEN
         RETURN;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_class WHERE oid = p_source) THEN
@@ -267,27 +271,36 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- Deletes buffer rows every consumer of a source has passed: rows of transactions that
--- committed before the oldest consumer frontier (and are not a consumer's own transaction).
+-- committed before the oldest consumer frontier (and are not a consumer's own transaction)
+-- and, for a stream table with a sink, rows of refreshes the sink has delivered.
 CREATE OR REPLACE FUNCTION pgtrickle._trim_changes(p_source oid)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     v_buffer regclass := pgtrickle._buffer(p_source);
+    v_consumers bigint;
     v_bound bigint;
+    v_delivered bigint;
     v_deleted bigint;
 BEGIN
     IF v_buffer IS NULL THEN
         RETURN 0;
     END IF;
-    SELECT min(least(pgtrickle._xid(pg_snapshot_xmin(st.frontier)), st.frontier_xid))
-      INTO v_bound
+    SELECT count(*), min(least(pgtrickle._xid(pg_snapshot_xmin(st.frontier)), st.frontier_xid))
+      INTO v_consumers, v_bound
       FROM pgtrickle.pgt_dependencies d
       JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = d.pgt_id
-     WHERE d.source_relid = p_source AND st.frontier IS NOT NULL;
-    IF v_bound IS NULL THEN
+     WHERE d.source_relid = p_source;
+    SELECT k.delivered_refresh_id INTO v_delivered
+      FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id
+     WHERE st.pgt_relid = p_source;
+    -- A consumer that never refreshed has consumed nothing.
+    IF (v_consumers > 0 AND v_bound IS NULL) OR (v_consumers = 0 AND v_delivered IS NULL) THEN
         RETURN 0;
     END IF;
-    EXECUTE format('DELETE FROM %s WHERE __pgt_xid < %s', v_buffer, v_bound);
+    EXECUTE format('DELETE FROM %s WHERE true%s%s', v_buffer,
+                   CASE WHEN v_consumers > 0 THEN format(' AND __pgt_xid < %s', v_bound) ELSE '' END,
+                   CASE WHEN v_delivered IS NOT NULL THEN format(' AND __pgt_refresh_id <= %s', v_delivered) ELSE '' END);
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     RETURN v_deleted;
 END $$;

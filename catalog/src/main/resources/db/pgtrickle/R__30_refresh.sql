@@ -13,6 +13,10 @@
 -- change buffer and {{self}} for the storage table. Without full_sql, rows are identified by
 -- their contents (a hash of the row and its ordinal among identical rows).
 
+-- Functions whose arguments changed in a later version.
+DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, boolean, integer);
+DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, integer);
+
 CREATE OR REPLACE FUNCTION pgtrickle._lock_namespace()
 RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$
@@ -109,8 +113,8 @@ BEGIN
 END $$;
 
 -- The single statement of a refresh, as a template: {{rows}} stands for full-contents SQL
--- (p_full) or delta SQL, {{own_cid}}, {{frontier}}, {{frontier_xid}} and {{frontier_cid}} for
--- this refresh's values. The statement turns the rows into the set of target rows, deletes,
+-- (p_full) or delta SQL, {{own_cid}}, {{frontier}}, {{frontier_xid}}, {{frontier_cid}} and
+-- {{refresh_id}} for this refresh's values. The statement turns the rows into the set of target rows, deletes,
 -- updates (only when a value differs) and inserts, emits exactly the visible change to the
 -- stream table's own buffer, and advances the frontier to its own snapshot if nobody else did
 -- (compare-and-set).
@@ -156,15 +160,15 @@ BEGIN
     END IF;
     IF v_buffer IS NOT NULL THEN
         v_output := format($out$, __pgt_out AS (
-    INSERT INTO %1$s (__pgt_xid, __pgt_op, __pgt_row_id, %2$s)
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'D', __pgt_row_id, %2$s FROM __pgt_del
+    INSERT INTO %1$s (__pgt_xid, __pgt_refresh_id, __pgt_op, __pgt_row_id, %2$s)
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'D', __pgt_row_id, %2$s FROM __pgt_del
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'D', o.__pgt_row_id, %3$s FROM %4$s o
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'D', o.__pgt_row_id, %3$s FROM %4$s o
      WHERE o.__pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_cmp WHERE __pgt_visible)
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_cmp WHERE __pgt_visible
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_cmp WHERE __pgt_visible
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), 'I', __pgt_row_id, %2$s FROM __pgt_ins
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_ins
 )$out$, v_buffer, v_user, pgtrickle._columns(p_st.pgt_relid, 'user', 'o.'), v_storage);
     END IF;
     RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s, __pgt_del AS (
@@ -224,15 +228,16 @@ END $$;
 
 -- The single statement of a refresh: its template with this refresh's rows and values.
 CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer)
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer, p_refresh_id bigint)
 RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT replace(replace(replace(replace(replace(
+    SELECT replace(replace(replace(replace(replace(replace(
                pgtrickle._statements(p_st)->>(CASE WHEN p_full THEN 'full' ELSE 'delta' END),
                '{{own_cid}}', coalesce(p_own_cid, 0)::text),
                '{{frontier}}', quote_nullable(p_st.frontier::text)),
                '{{frontier_xid}}', quote_nullable(p_st.frontier_xid)),
                '{{frontier_cid}}', quote_nullable(p_st.frontier_cid)),
+               '{{refresh_id}}', p_refresh_id::text),
                '{{rows}}', p_rows)
 $$;
 
@@ -340,6 +345,13 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- The id of the next refresh history row.
+CREATE OR REPLACE FUNCTION pgtrickle._next_refresh_id()
+RETURNS bigint
+LANGUAGE sql AS $$
+    SELECT nextval(pg_get_serial_sequence('pgtrickle.pgt_refresh_history', 'refresh_id'))
+$$;
+
 -- Runs one refresh and returns its pgt_refresh_history id, or NULL when p_wait is false and
 -- another session holds the stream table's refresh lock. A scheduled refresh that finds no
 -- changes (and follows no failure) writes no history row and returns 0.
@@ -354,6 +366,7 @@ DECLARE
     v_snapshot pg_snapshot;
     v_action text;
     v_result record;
+    -- Taken before the refresh runs: its change, in the stream table's buffer, carries it.
     v_refresh_id bigint;
     v_source oid;
     v_reason text;
@@ -386,6 +399,7 @@ BEGIN
                  WHERE pgt_id = p_pgt_id;
                 RETURN 0;
             END IF;
+            v_refresh_id := pgtrickle._next_refresh_id();
             UPDATE pgtrickle.pgt_stream_tables
                SET frontier = v_snapshot, frontier_xid = coalesce(v_own_xid, pgtrickle._xid(pg_current_xact_id())),
                    frontier_cid = v_own_cid, data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),
@@ -401,7 +415,9 @@ BEGIN
             END IF;
             IF v_reason IS NULL THEN
                 v_action := 'DIFFERENTIAL';
-                SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid);
+                v_refresh_id := pgtrickle._next_refresh_id();
+                SELECT * INTO v_result
+                  FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid, v_refresh_id);
             END IF;
         END IF;
     ELSIF v_st.needs_reinit THEN
@@ -410,17 +426,17 @@ BEGIN
 
     IF v_action IS NULL THEN
         v_action := CASE WHEN v_st.needs_reinit THEN 'REINITIALIZE' ELSE 'FULL' END;
-        SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._full_rows_sql(v_st), true, v_own_cid);
+        v_refresh_id := pgtrickle._next_refresh_id();
+        SELECT * INTO v_result FROM pgtrickle._run(v_st, pgtrickle._full_rows_sql(v_st), true, v_own_cid, v_refresh_id);
     END IF;
 
     INSERT INTO pgtrickle.pgt_refresh_history
-        (pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_updated, rows_deleted,
+        (refresh_id, pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_updated, rows_deleted,
          delta_row_count, status, initiated_by, frontier_from, frontier_to, reason)
-    VALUES (p_pgt_id, statement_timestamp(), v_start, clock_timestamp(), v_action, v_result.rows_inserted,
+    VALUES (v_refresh_id, p_pgt_id, statement_timestamp(), v_start, clock_timestamp(), v_action, v_result.rows_inserted,
             v_result.rows_updated, v_result.rows_deleted,
             v_result.rows_inserted + v_result.rows_deleted + 2 * v_result.rows_updated,
-            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason)
-    RETURNING refresh_id INTO v_refresh_id;
+            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason);
 
     FOR v_source IN SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_pgt_id LOOP
         PERFORM pgtrickle._trim_changes(v_source);
@@ -431,14 +447,14 @@ END $$;
 -- Runs one refresh statement with the storage protection lifted and checks its frontier
 -- compare-and-set.
 CREATE OR REPLACE FUNCTION pgtrickle._run(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer,
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer, p_refresh_id bigint,
     OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT frontier_to pg_snapshot)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_catalog_rows bigint;
 BEGIN
     PERFORM set_config('pgtrickle.maintenance', 'on', true);
-    EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid)
+    EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid, p_refresh_id)
        INTO rows_inserted, rows_updated, rows_deleted, v_catalog_rows, frontier_to;
     PERFORM set_config('pgtrickle.maintenance', '', true);
     IF v_catalog_rows <> 1 THEN

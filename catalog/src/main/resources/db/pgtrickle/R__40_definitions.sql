@@ -233,20 +233,31 @@ LANGUAGE sql AS $$
     SELECT pg_notify('pgtrickle_catalog', json_build_object('event', p_event, 'pgt_id', p_pgt_id)::text)
 $$;
 
+-- Signatures of earlier versions (CREATE OR REPLACE cannot add parameters).
+DROP FUNCTION IF EXISTS pgtrickle.create_stream_table(text, text, text, text, boolean, text);
+DROP FUNCTION IF EXISTS pgtrickle.alter_stream_table(text, text, text, text, text, text);
+
 -- Creates a stream table: validates the definition, creates the storage table and change
 -- capture at once (so later statements in the same script can read it), and populates it
 -- with a full refresh when initialize is true. A Trickle node then compiles its refresh
--- program (INITIALIZING -> ACTIVE, or ERROR with the reason).
+-- program (INITIALIZING -> ACTIVE, or ERROR with the reason). With sink => 'ducklake', every
+-- refresh's delta, starting with the population, is delivered to the DuckLake sink.
 CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table(
     name                      text,
     query                     text,
     schedule                  text    DEFAULT 'calculated',
     refresh_mode              text    DEFAULT 'AUTO',
     initialize                boolean DEFAULT true,
-    diamond_consistency       text    DEFAULT NULL)
+    diamond_consistency       text    DEFAULT NULL,
+    sink                      text    DEFAULT NULL,
+    ducklake_sink_path        text    DEFAULT NULL,
+    ducklake_sink_mode        text    DEFAULT NULL,
+    ducklake_catalog_schema   text    DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_sink record := pgtrickle._sink_settings(create_stream_table.sink, create_stream_table.ducklake_sink_path,
+                                              create_stream_table.ducklake_sink_mode, create_stream_table.ducklake_catalog_schema);
     v_target record := pgtrickle._new_name(create_stream_table.name);
     v_schedule text := pgtrickle._normalize_schedule(create_stream_table.schedule);
     v_mode text := pgtrickle._normalize_mode(create_stream_table.refresh_mode);
@@ -278,6 +289,10 @@ BEGIN
     RETURNING pgt_id INTO v_pgt_id;
     PERFORM pgtrickle._attach_sources(v_pgt_id, v_probe);
     EXECUTE format('DROP VIEW %s', v_probe);
+    IF v_sink.sink_type IS NOT NULL THEN
+        PERFORM pgtrickle._attach_sink((SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_pgt_id),
+                                       v_sink.sink_type, v_sink.sink_path, v_sink.sink_mode, v_sink.catalog_schema);
+    END IF;
 
     -- Under REPEATABLE READ the caller's snapshot may predate the capture triggers just
     -- created; population is then left to the first refresh in a later transaction.
@@ -318,6 +333,7 @@ BEGIN
         PERFORM pgtrickle.drop_stream_table(pgtrickle._display_name(v_dependent), true);
     END LOOP;
     PERFORM pgtrickle._detach_sources(v_st.pgt_id);
+    -- Its sink goes too (cascade); what the sink delivered stays in the DuckLake catalog.
     DELETE FROM pgtrickle.pgt_stream_tables WHERE pgt_id = v_st.pgt_id;
     PERFORM pgtrickle._release_capture(v_st.pgt_relid);
     IF EXISTS (SELECT 1 FROM pg_class WHERE oid = v_st.pgt_relid) THEN
@@ -347,6 +363,11 @@ BEGIN
     PERFORM pgtrickle._check_no_cycle(p_st.pgt_relid, pgtrickle._display_name(p_st),
                                       array(SELECT source_relid FROM pgtrickle._query_sources(v_probe)));
     PERFORM pgtrickle._detach_sources(p_st.pgt_id);
+    IF NOT v_same_columns AND EXISTS (SELECT 1 FROM pgtrickle.pgt_sinks WHERE pgt_id = p_st.pgt_id) THEN
+        RAISE EXCEPTION 'cannot change the columns of stream table %: it has a sink, whose table keeps its columns',
+            pgtrickle._display_name(p_st) USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'remove the sink first with sink => ''none'', then add it again';
+    END IF;
     IF NOT v_same_columns THEN
         SELECT string_agg(pgtrickle._display_name(d), ', ') INTO v_dependents FROM pgtrickle._dependents(p_st) d;
         IF v_dependents IS NOT NULL THEN
@@ -369,17 +390,24 @@ BEGIN
     EXECUTE format('DROP VIEW %s', v_probe);
 END $$;
 
--- Changes a stream table's definition, schedule, refresh mode or status (NULL = unchanged).
+-- Changes a stream table's definition, schedule, refresh mode, status or sink (NULL =
+-- unchanged; sink => 'none' removes the sink).
 CREATE OR REPLACE FUNCTION pgtrickle.alter_stream_table(
-    name                text,
-    query               text DEFAULT NULL,
-    schedule            text DEFAULT NULL,
-    refresh_mode        text DEFAULT NULL,
-    status              text DEFAULT NULL,
-    diamond_consistency text DEFAULT NULL)
+    name                    text,
+    query                   text DEFAULT NULL,
+    schedule                text DEFAULT NULL,
+    refresh_mode            text DEFAULT NULL,
+    status                  text DEFAULT NULL,
+    diamond_consistency     text DEFAULT NULL,
+    sink                    text DEFAULT NULL,
+    ducklake_sink_path      text DEFAULT NULL,
+    ducklake_sink_mode      text DEFAULT NULL,
+    ducklake_catalog_schema text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_sink record;
+    v_current_sink pgtrickle.pgt_sinks;
     v_st pgtrickle.pgt_stream_tables := pgtrickle._find(alter_stream_table.name);
     v_schedule text := CASE WHEN alter_stream_table.schedule IS NOT NULL
                             THEN pgtrickle._normalize_schedule(alter_stream_table.schedule) END;
@@ -400,7 +428,26 @@ BEGIN
         RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(alter_stream_table.diamond_consistency)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF alter_stream_table.sink IS NULL
+       AND coalesce(alter_stream_table.ducklake_sink_path, alter_stream_table.ducklake_sink_mode,
+                    alter_stream_table.ducklake_catalog_schema) IS NOT NULL THEN
+        RAISE EXCEPTION 'ducklake_sink_path, ducklake_sink_mode and ducklake_catalog_schema need sink => %', quote_literal('ducklake')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_sink := pgtrickle._sink_settings(alter_stream_table.sink, alter_stream_table.ducklake_sink_path,
+                                       alter_stream_table.ducklake_sink_mode, alter_stream_table.ducklake_catalog_schema);
     PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (v_st.pgt_id % 2147483647)::integer);
+    SELECT * INTO v_current_sink FROM pgtrickle.pgt_sinks k WHERE k.pgt_id = v_st.pgt_id;
+    IF v_sink.sink_type IS NOT NULL AND v_current_sink.pgt_id IS NOT NULL
+       AND (v_sink.sink_path, v_sink.sink_mode, v_sink.catalog_schema)
+           IS DISTINCT FROM (v_current_sink.sink_path, v_current_sink.sink_mode, v_current_sink.catalog_schema) THEN
+        RAISE EXCEPTION 'stream table % already has a DuckLake sink (% mode, to %)', pgtrickle._display_name(v_st),
+            v_current_sink.sink_mode, v_current_sink.sink_path USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'remove it first with sink => ''none'', then add the new one';
+    END IF;
+    IF lower(btrim(alter_stream_table.sink)) = 'none' AND v_current_sink.pgt_id IS NOT NULL THEN
+        PERFORM pgtrickle._detach_sink(v_st);
+    END IF;
     IF v_query_changed THEN
         PERFORM pgtrickle._alter_query(v_st, alter_stream_table.query, v_probe);
     ELSIF v_probe IS NOT NULL THEN
@@ -422,6 +469,10 @@ BEGIN
            refresh_program = CASE WHEN v_recompile THEN NULL ELSE st.refresh_program END,
            updated_at = now()
      WHERE st.pgt_id = v_st.pgt_id;
+    IF v_sink.sink_type IS NOT NULL AND v_current_sink.pgt_id IS NULL THEN
+        PERFORM pgtrickle._attach_sink((SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_st.pgt_id),
+                                       v_sink.sink_type, v_sink.sink_path, v_sink.sink_mode, v_sink.catalog_schema);
+    END IF;
     IF v_query_changed
        AND current_setting('transaction_isolation') = 'read committed'
        AND (SELECT st.status FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_st.pgt_id) <> 'SUSPENDED' THEN

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates, alters, drops and compiles stream tables through the SQL API.
@@ -31,9 +32,13 @@ public final class StreamTableDefinitions {
   /** Creates, compiles and (if asked) populates a stream table, all in one transaction. */
   public StreamTableInfo create(StreamTableDefinition definition) {
     return Sql.inTransaction(connections, connection -> {
+      Optional<SinkSettings> sink = definition.sink();
       Sql.call(connection,
-          "SELECT pgtrickle.create_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, initialize => false)",
-          definition.name(), definition.query(), definition.schedule(), definition.mode().name());
+          "SELECT pgtrickle.create_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, initialize => false, "
+              + "sink => ?, ducklake_sink_path => ?, ducklake_sink_mode => ?, ducklake_catalog_schema => ?)",
+          definition.name(), definition.query(), definition.schedule(), definition.mode().name(),
+          sink.map(SinkSettings::sink).orElse(null), sink.flatMap(SinkSettings::path).orElse(null),
+          sink.flatMap(SinkSettings::mode).orElse(null), sink.flatMap(SinkSettings::catalogSchema).orElse(null));
       StreamTableInfo created = find(connection, definition.name());
       ProgramStore.store(connection, created, compile(connection, created));
       if (definition.initialize()) {
@@ -46,13 +51,17 @@ public final class StreamTableDefinitions {
   /** Applies changes and recompiles if the definition changed; all or nothing. */
   public StreamTableInfo alter(String name, StreamTableAlteration changes) {
     if (changes.isEmpty()) {
-      throw new CatalogException("nothing to alter: give a new query, schedule, refresh mode or status");
+      throw new CatalogException("nothing to alter: give a new query, schedule, refresh mode, status or sink");
     }
     return Sql.inTransaction(connections, connection -> {
+      Optional<SinkSettings> sink = changes.sink();
       Sql.call(connection,
-          "SELECT pgtrickle.alter_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, status => ?)",
+          "SELECT pgtrickle.alter_stream_table(name => ?, query => ?, schedule => ?, refresh_mode => ?, status => ?, "
+              + "sink => ?, ducklake_sink_path => ?, ducklake_sink_mode => ?, ducklake_catalog_schema => ?)",
           name, changes.query().orElse(null), changes.schedule().orElse(null),
-          changes.mode().map(RefreshMode::name).orElse(null), changes.status().map(Enum::name).orElse(null));
+          changes.mode().map(RefreshMode::name).orElse(null), changes.status().map(Enum::name).orElse(null),
+          sink.map(SinkSettings::sink).orElse(null), sink.flatMap(SinkSettings::path).orElse(null),
+          sink.flatMap(SinkSettings::mode).orElse(null), sink.flatMap(SinkSettings::catalogSchema).orElse(null));
       StreamTableInfo altered = find(connection, name);
       if (!altered.compiled()) {
         ProgramStore.store(connection, altered, compile(connection, altered));
@@ -135,8 +144,8 @@ public final class StreamTableDefinitions {
     try (PreparedStatement statement = connection.prepareStatement(
         "SELECT st.refresh_program->>'strategy', st.refresh_program->>'plan', "
             + "CASE WHEN st.refresh_program->>'mode' = 'DIFFERENTIAL' AND st.is_populated "
-            + "THEN pgtrickle._apply_sql(st, pgtrickle._delta_rows_sql(st, NULL, NULL), false, 0) END, "
-            + "pgtrickle._apply_sql(st, pgtrickle._full_rows_sql(st), true, 0) "
+            + "THEN pgtrickle._apply_sql(st, pgtrickle._delta_rows_sql(st, NULL, NULL), false, 0, 0) END, "
+            + "pgtrickle._apply_sql(st, pgtrickle._full_rows_sql(st), true, 0, 0) "
             + "FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = ?")) {
       statement.setLong(1, table.id().value());
       try (ResultSet row = statement.executeQuery()) {

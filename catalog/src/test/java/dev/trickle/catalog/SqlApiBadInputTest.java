@@ -168,4 +168,37 @@ class SqlApiBadInputTest {
     assertRejected("SELECT pgtrickle.alter_stream_table('t', status => 'ERROR')", "invalid status 'ERROR'");
     db.execute("SELECT pgtrickle.resume_stream_table('t')", "SELECT pgtrickle.refresh_stream_table('t')");
   }
+
+  private static String withSink(String sinkArguments) {
+    return "SELECT pgtrickle.create_stream_table('t', 'SELECT region, amount FROM orders', '1m', 'FULL', " + sinkArguments + ")";
+  }
+
+  @Test
+  void shouldRejectBadSinkSettings() {
+    assertRejected(withSink("sink => 'iceberg', ducklake_sink_path => 's3://lake/t/'"), "invalid sink 'iceberg'");
+    assertRejected(withSink("sink => 'ducklake'"), "needs ducklake_sink_path");
+    assertRejected(withSink("ducklake_sink_path => 's3://lake/t/'"), "need sink => 'ducklake'");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 'http://lake/t/'"), "invalid ducklake_sink_path");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://Lake/t/'"), "invalid ducklake_sink_path");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 'file:///tmp/../etc/'"), "invalid ducklake_sink_path");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake//t/'"), "invalid ducklake_sink_path");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake/t/', ducklake_sink_mode => 'upsert'"),
+        "invalid ducklake_sink_mode 'upsert'");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake/t/', ducklake_catalog_schema => 'pgtrickle'"),
+        "invalid ducklake_catalog_schema");
+  }
+
+  @Test
+  void shouldRefuseSinkChangesThatWouldLoseItsTable() {
+    db.execute(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake/t/'"));
+    assertRejected("SELECT pgtrickle.alter_stream_table('t', sink => 'ducklake', ducklake_sink_path => 's3://lake/other/')",
+        "already has a DuckLake sink");
+    assertRejected("SELECT pgtrickle.alter_stream_table('t', query => 'SELECT region FROM orders')",
+        "cannot change the columns of stream table public.t: it has a sink");
+    assertRejected("SELECT pgtrickle.alter_stream_table('t', ducklake_sink_mode => 'mirror')", "need sink => 'ducklake'");
+    db.execute("SELECT pgtrickle.alter_stream_table('t', sink => 'none')");
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_sinks"));
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_change_tracking WHERE source_type = 'STREAM_TABLE'"),
+        "the stream table's buffer goes with its last consumer");
+  }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * A written delta file.
  *
  * @param footerSize the Parquet footer's length in bytes (DuckLake records it to read files faster)
- * @param columns the statistics of the stream table's columns, in the layout's order
+ * @param columns the statistics of every column in the file's order: the stream table's, then
+ *     {@code __pgt_op}, {@code __pgt_row_id} and {@code __pgt_refresh_id}
  */
 public record DeltaFile(Path path, long rowCount, long fileSize, long footerSize, List<ColumnStatistics> columns) {
   public DeltaFile {

@@ -1,9 +1,6 @@
 package dev.trickle.sinks.parquet;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -48,7 +45,11 @@ public final class DeltaFileWriter {
   public DeltaFile write(ResultSet rows, long refreshId, Path file) throws SQLException, IOException {
     Files.deleteIfExists(file);
     List<DeltaColumn> columns = layout.columns();
-    List<StatsAccumulator> stats = columns.stream().map(column -> new StatsAccumulator(column.type())).toList();
+    List<StatsAccumulator> stats = new ArrayList<>();
+    columns.forEach(column -> stats.add(new StatsAccumulator(column.type())));
+    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.VARCHAR)));
+    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.INT64)));
+    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.INT64)));
     long count = 0;
     ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file))
         .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
@@ -68,34 +69,24 @@ public final class DeltaFileWriter {
         record[columns.size()] = Binary.fromString(op);
         record[columns.size() + 1] = rows.getLong(1);
         record[columns.size() + 2] = refreshId;
+        for (int i = columns.size(); i < record.length; i++) {
+          stats.get(i).add(record[i]);
+        }
         writer.write(record);
         count++;
       }
     }
-    long[] sizes = new long[columns.size()];
+    long[] sizes = new long[stats.size()];
     for (BlockMetaData rowGroup : writer.getFooter().getBlocks()) {
       for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
-        int index = schema.getFieldIndex(chunk.getPath().toArray()[0]);
-        if (index < sizes.length) {
-          sizes[index] += chunk.getTotalSize();
-        }
+        sizes[schema.getFieldIndex(chunk.getPath().toArray()[0])] += chunk.getTotalSize();
       }
     }
     List<ColumnStatistics> statistics = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) {
+    for (int i = 0; i < stats.size(); i++) {
       statistics.add(stats.get(i).result(sizes[i]));
     }
-    return new DeltaFile(file, count, Files.size(file), footerSize(file), statistics);
-  }
-
-  /** A Parquet file ends with its footer's length (4 bytes, little-endian) and "PAR1". */
-  private static long footerSize(Path file) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      byte[] tail = new byte[8];
-      raf.seek(raf.length() - 8);
-      raf.readFully(tail);
-      return ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
-    }
+    return new DeltaFile(file, count, Files.size(file), ParquetFiles.footerSize(file), statistics);
   }
 
   private final class Builder extends ParquetWriter.Builder<Object[], Builder> {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with fixed credentials. It can be stopped and started again on the same port and data (an
  * S3 outage).
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
   static final String ACCESS_KEY = "trickle-test";
   static final String SECRET_KEY = "trickle-test-secret";
 
@@ -30,7 +30,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Starts a server on a free port with a fresh data directory. */
-  static S3ProxyServer start() throws IOException {
+  public static S3ProxyServer start() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -41,7 +41,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Starts the server (again), waiting until it accepts connections. */
-  void resume() throws IOException {
+  public void resume() throws IOException {
     Files.createDirectories(directory.resolve("data"));
     Path properties = directory.resolve("s3proxy.conf");
     Files.writeString(properties, String.join("\n",
@@ -70,7 +70,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Stops the server, keeping its data. */
-  void pause() throws InterruptedException {
+  public void pause() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
@@ -78,15 +78,15 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Creates a bucket, as a storage administrator would. */
-  void createBucket(String name) throws IOException {
+  public void createBucket(String name) throws IOException {
     Files.createDirectories(directory.resolve("data").resolve(name));
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  S3Settings settings() {
+  public S3Settings settings() {
     return new S3Settings(Optional.of(endpoint()), "us-east-1", true, Optional.of(ACCESS_KEY), Optional.of(SECRET_KEY));
   }
 
