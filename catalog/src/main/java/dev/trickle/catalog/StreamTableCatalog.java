@@ -71,6 +71,18 @@ public final class StreamTableCatalog {
         row -> new StreamTableEdge(new StreamTableId(row.getLong(1)), new StreamTableId(row.getLong(2))));
   }
 
+  /** Every sink: where it delivers, its frontier, its lag and its last error. */
+  public List<SinkStatus> sinks() {
+    return query("SELECT * FROM pgtrickle.sink_status()", row -> {
+      long tableId = row.getLong("ducklake_table_id");
+      Long registered = row.wasNull() ? null : tableId;
+      return new SinkStatus(row.getString("name"), row.getString("sink"), row.getString("sink_mode"),
+          row.getString("sink_path"), row.getString("catalog_schema"), registered, row.getLong("delivered_refresh_id"),
+          Rows.instant(row, "delivered_at"), row.getLong("pending_refreshes"), row.getLong("pending_rows"),
+          row.getInt("consecutive_errors"), row.getString("last_error"), Rows.instant(row, "last_error_at"));
+    });
+  }
+
   /** The most recent refreshes of one stream table, newest first. */
   public List<RefreshRecord> history(String name, int limit) {
     return query("SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "

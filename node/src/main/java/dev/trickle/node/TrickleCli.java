@@ -11,6 +11,7 @@ import dev.trickle.node.cli.HistoryCommand;
 import dev.trickle.node.cli.InstallCommand;
 import dev.trickle.node.cli.RefreshCommand;
 import dev.trickle.node.cli.ResumeCommand;
+import dev.trickle.node.cli.SinkCommand;
 import dev.trickle.node.cli.StatusCommand;
 import dev.trickle.node.cli.SuspendCommand;
 import dev.trickle.node.cli.TreeCommand;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         InstallCommand.class, CreateCommand.class, AlterCommand.class, DropCommand.class, RefreshCommand.class,
         SuspendCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class, TreeCommand.class,
-        ExplainCommand.class, VerifyCommand.class, NodeCommand.class, ClusterCommand.class, DemoCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class
+        ExplainCommand.class, VerifyCommand.class, SinkCommand.class, NodeCommand.class, ClusterCommand.class,
+        DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
     })
 public final class TrickleCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

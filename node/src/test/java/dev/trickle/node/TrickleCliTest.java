@@ -8,6 +8,7 @@ import dev.trickle.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class TrickleCliTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String command : List.of("install", "create", "alter", "drop", "refresh", "status", "history", "tree",
-        "explain", "verify", "suspend", "resume", "node", "cluster", "demo", "bench")) {
+        "explain", "verify", "suspend", "resume", "sink", "node", "cluster", "demo", "bench")) {
       Run run = trickle(command, "--help");
       assertEquals(0, run.exitCode(), command);
       assertTrue(run.out().startsWith("Usage: trickle " + command), run.out());
@@ -118,6 +119,23 @@ class TrickleCliTest {
     assertTrue(altered.out().contains("SUSPENDED"), altered.out());
     assertEquals(0, trickleOnDb("drop", "by_region").exitCode());
     assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldCreateAlterAndShowSinks() throws Exception {
+    String lake = Files.createTempDirectory("lake-").toUri().toString();
+    Run created = trickleOnDb("create", "by_region", "--query", "SELECT region, sum(amount) AS total FROM orders GROUP BY region",
+        "--sink", "ducklake", "--sink-path", lake, "--sink-mode", "mirror");
+    assertEquals(0, created.exitCode(), created.toString());
+    Run status = trickleOnDb("sink", "status");
+    assertEquals(List.of("public.by_region", "ducklake", "mirror", lake, "0", "1", "2", "0"),
+        List.of(status.out().lines().skip(2).findFirst().orElse("").trim().split(" +")), status.out());
+    assertTrue(trickleOnDb("sink", "status", "--json").out().contains("\"pendingRefreshes\" : 1"));
+    assertFailsWithOneLine(trickleOnDb("alter", "by_region", "--sink-mode", "append"), 1, "need sink => 'ducklake'");
+    assertEquals(0, trickleOnDb("alter", "by_region", "--sink", "none").exitCode());
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.sink_status()"));
+    assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELECT 1 AS x", "--sink", "ducklake"), 1,
+        "needs ducklake_sink_path");
   }
 
   @Test

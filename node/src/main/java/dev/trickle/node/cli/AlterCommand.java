@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trickle alter}: changes a stream table's query, schedule, mode or status. */
+/** {@code trickle alter}: changes a stream table's query, schedule, mode, status or sink. */
 @Command(name = "alter", mixinStandardHelpOptions = true,
-    description = "Change a stream table's defining query, schedule, refresh mode or status; all or nothing.")
+    description = "Change a stream table's defining query, schedule, refresh mode, status or sink; all or nothing.")
 public final class AlterCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Spec CommandSpec spec;
@@ -31,11 +31,14 @@ public final class AlterCommand implements Callable<Integer> {
 
   @Option(names = "--status", paramLabel = "STATUS", description = "ACTIVE or SUSPENDED") String status;
 
+  @Mixin SinkOptions sink;
+
   @Override
   public Integer call() {
     StreamTableInfo altered = database.definitions().alter(name, new StreamTableAlteration(
         Optional.ofNullable(query), Optional.ofNullable(schedule),
-        Optional.ofNullable(mode).map(RefreshMode::parse), Optional.ofNullable(status).map(StreamTableStatus::parse)));
+        Optional.ofNullable(mode).map(RefreshMode::parse), Optional.ofNullable(status).map(StreamTableStatus::parse),
+        sink.settings()));
     spec.commandLine().getOut().println("altered " + altered.displayName() + ": " + altered.status()
         + ", " + altered.effectiveMode().map(Enum::name).orElse(altered.refreshMode().name()) + ", schedule "
         + altered.schedule());

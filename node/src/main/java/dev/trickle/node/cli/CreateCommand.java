@@ -39,10 +39,12 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the created stream table as JSON")
   boolean json;
 
+  @Mixin SinkOptions sink;
+
   @Override
   public Integer call() {
     StreamTableInfo created = database.definitions().create(
-        new StreamTableDefinition(name, query, schedule, RefreshMode.parse(mode), !noInitialize));
+        new StreamTableDefinition(name, query, schedule, RefreshMode.parse(mode), !noInitialize, sink.settings()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Output.json(out, created);

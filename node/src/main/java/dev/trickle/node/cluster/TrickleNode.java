@@ -8,6 +8,9 @@ import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.sharding.database.ClusterDatabase;
 import dev.trickle.sharding.runtime.ClusterRuntime;
 import dev.trickle.sharding.runtime.RuntimeSettings;
+import dev.trickle.sinks.store.S3Settings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,11 +73,12 @@ public final class TrickleNode implements AutoCloseable {
       NodeState.get(system).started(databases);
       node.setUpDatabases(config.getString("trickle.node.journal-schema"));
       PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().join();
-      ClusterRuntime.start(system, databases, settings);
+      ClusterRuntime.start(system, databases, settings, S3Settings.fromEnvironment(System.getenv()),
+          Files.createTempDirectory("trickle-sink-"));
       ApiServer.start(system, options.host(), options.httpPort(), new ClusterView(system, databases))
           .toCompletableFuture().join();
       return node;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       node.close();
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("node could not start: " + cause.getMessage(), cause);

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.cluster.CoordinatorProtocol;
+import dev.trickle.protocol.cluster.SinkProtocol;
 import dev.trickle.protocol.cluster.StreamTableKey;
 import dev.trickle.protocol.cluster.StreamTableProtocol;
 import java.time.Instant;
@@ -47,6 +48,10 @@ public final class ProtocolTypes {
     IDS.put(StreamTableProtocol.State.class, 116);
     IDS.put(CoordinatorProtocol.CatalogChanged.class, 200);
     IDS.put(CoordinatorProtocol.NodeLeft.class, 201);
+    IDS.put(SinkProtocol.DeltaAvailable.class, 300);
+    IDS.put(SinkProtocol.Delivered.class, 301);
+    IDS.put(SinkProtocol.DeliveryFailed.class, 302);
+    IDS.put(SinkProtocol.State.class, 303);
   }
 
   private static final int ACTOR_REF_ID = 30;

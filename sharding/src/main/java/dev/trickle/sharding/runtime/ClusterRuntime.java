@@ -12,6 +12,12 @@ import dev.trickle.sharding.database.ClusterDatabase;
 import dev.trickle.sharding.entity.JdbcStreamTableStore;
 import dev.trickle.sharding.entity.StreamTableEntity;
 import dev.trickle.sharding.entity.StreamTableStore;
+import dev.trickle.sharding.sink.JdbcSinkStore;
+import dev.trickle.sharding.sink.SinkDispatcher;
+import dev.trickle.sharding.sink.SinkEntity;
+import dev.trickle.sharding.sink.SinkStore;
+import dev.trickle.sinks.store.S3Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,20 +49,31 @@ public final class ClusterRuntime {
     this.coordinators = coordinators;
   }
 
-  /** Starts the runtime on {@code system}'s node for {@code databases}. */
-  public static ClusterRuntime start(ActorSystem<?> system, List<ClusterDatabase> databases, RuntimeSettings settings) {
+  /**
+   * Starts the runtime on {@code system}'s node for {@code databases}; sinks write to S3 with
+   * {@code s3} and stage files in {@code sinkWorkDirectory}.
+   */
+  public static ClusterRuntime start(ActorSystem<?> system, List<ClusterDatabase> databases, RuntimeSettings settings,
+      S3Settings s3, Path sinkWorkDirectory) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
     Map<String, StreamTableStore> stores = new LinkedHashMap<>();
-    databases.forEach(database -> stores.put(database.name(), new JdbcStreamTableStore(database.connections())));
+    Map<String, SinkStore> sinkStores = new LinkedHashMap<>();
+    for (ClusterDatabase database : databases) {
+      stores.put(database.name(), new JdbcStreamTableStore(database.connections()));
+      sinkStores.put(database.name(), new JdbcSinkStore(database.connections(), s3, sinkWorkDirectory));
+    }
     StreamTableEntity.init(system, name -> stores.getOrDefault(name, new UnknownDatabaseStore(name)), settings.entity(),
         blocking);
+    SinkEntity.init(system, name -> Optional.ofNullable(sinkStores.get(name)).orElseThrow(() -> new IllegalStateException(
+        "database '" + name + "' is not configured on this node; every node needs the same databases")),
+        settings.sinkBackoff(), blocking);
     ClusterSharding sharding = ClusterSharding.get(system);
     Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators = new LinkedHashMap<>();
     for (ClusterDatabase database : databases) {
       Behavior<CoordinatorProtocol.Command> coordinator = RefreshCoordinator.create(database.name(),
           new JdbcCatalogSource(database.connections()),
           (StreamTableKey key) -> sharding.entityRefFor(StreamTableEntity.ENTITY_TYPE_KEY, key.entityId()),
-          context -> watch(database, context),
+          context -> watch(database, context, sinkStores.get(database.name()), settings, blocking),
           settings.coordinator(), blocking);
       coordinators.put(database.name(), ClusterSingleton.get(system).init(SingletonActor.of(
           Behaviors.supervise(coordinator).onFailure(SupervisorStrategy.restartWithBackoff(
@@ -67,11 +84,17 @@ public final class ClusterRuntime {
   }
 
   /**
-   * Starts telling a coordinator about catalog notifications and nodes leaving; the member
-   * watcher is the coordinator's child, so it stops with it.
+   * Starts telling a coordinator about catalog notifications and nodes leaving, and the sink
+   * dispatcher; the member watcher and the dispatcher are the coordinator's children, so they
+   * stop with it.
    */
-  private static AutoCloseable watch(ClusterDatabase database, ActorContext<CoordinatorProtocol.Command> coordinator) {
+  private static AutoCloseable watch(ClusterDatabase database, ActorContext<CoordinatorProtocol.Command> coordinator,
+      SinkStore sinks, RuntimeSettings settings, Executor blocking) {
     coordinator.spawn(MemberWatcher.create(coordinator.getSelf()), "member-watcher");
+    ClusterSharding sharding = ClusterSharding.get(coordinator.getSystem());
+    coordinator.spawn(SinkDispatcher.create(database.name(), sinks,
+        key -> sharding.entityRefFor(SinkEntity.ENTITY_TYPE_KEY, key.entityId()), settings.sinkPollInterval(), blocking),
+        "sink-dispatcher");
     return CatalogListener.start(database, () -> coordinator.getSelf().tell(CoordinatorProtocol.CatalogChanged.INSTANCE),
         Duration.ofSeconds(1));
   }

@@ -12,7 +12,7 @@ import java.time.Duration;
  * reference.conf).
  */
 public record RuntimeSettings(EntitySettings entity, CoordinatorSettings coordinator, int poolSize,
-    Duration connectionTimeout) {
+    Duration connectionTimeout, Duration sinkPollInterval, Backoff sinkBackoff) {
 
   /** Reads {@code trickle.runtime} from {@code config}. */
   public static RuntimeSettings from(Config config, Clock clock) {
@@ -24,6 +24,9 @@ public record RuntimeSettings(EntitySettings entity, CoordinatorSettings coordin
     CoordinatorSettings coordinator = new CoordinatorSettings(runtime.getDuration("tick-interval"),
         runtime.getDuration("catalog-scan-interval"), runtime.getDuration("refresh-ask-timeout"),
         runtime.getInt("max-concurrent-refreshes-per-database"), runtime.getDuration("calculated-fallback-interval"), clock);
-    return new RuntimeSettings(entity, coordinator, runtime.getInt("pool-size"), runtime.getDuration("connection-timeout"));
+    Backoff sinkBackoff = new Backoff(runtime.getDuration("sink-backoff.min"), runtime.getDuration("sink-backoff.max"),
+        runtime.getDouble("sink-backoff.random-factor"));
+    return new RuntimeSettings(entity, coordinator, runtime.getInt("pool-size"), runtime.getDuration("connection-timeout"),
+        runtime.getDuration("sink-poll-interval"), sinkBackoff);
   }
 }

@@ -8,14 +8,17 @@ import com.typesafe.config.ConfigFactory;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.sinks.store.S3Settings;
 import dev.trickle.testkit.Eventually;
 import dev.trickle.testkit.RefreshHistoryChecks;
 import dev.trickle.testkit.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +61,7 @@ class ClusterRuntimeTest {
   private static ClusterDatabase otherDatabase;
 
   @BeforeAll
-  static void startNode() {
+  static void startNode() throws Exception {
     Config config = ConfigFactory.parseString("""
         pekko.loglevel = WARNING
         pekko.actor.provider = cluster
@@ -81,7 +84,8 @@ class ClusterRuntimeTest {
     database = new ClusterDatabase("test", db.url(), 4, Duration.ofSeconds(2));
     otherDatabase = new ClusterDatabase("other", otherDb.url(), 2, Duration.ofSeconds(2));
     ClusterRuntime.start(testKit.system(), List.of(database, otherDatabase),
-        RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()));
+        RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()), S3Settings.fromEnvironment(Map.of()),
+        Files.createTempDirectory("sink-work-"));
   }
 
   @AfterAll
@@ -115,6 +119,32 @@ class ClusterRuntimeTest {
     eventually("the table refreshed on its schedule",
         () -> db.queryLong("SELECT total FROM by_region WHERE region = 'north'") == 15);
     assertEquals("DIFFERENTIAL", db.queryValue("SELECT effective_refresh_mode FROM pgtrickle.pgt_stream_tables"));
+  }
+
+  @Test
+  void shouldDeliverEveryRefreshOfATableWithASinkInOrder() throws Exception {
+    Path lake = Files.createTempDirectory("lake-");
+    db.execute("DROP TABLE IF EXISTS orders CASCADE", "CREATE TABLE orders (id int PRIMARY KEY, region text, amount int)",
+        "TRUNCATE pgtrickle.pgt_ducklake_provenance",
+        "INSERT INTO orders VALUES (1, 'north', 10)",
+        "SELECT pgtrickle.create_stream_table('by_region', 'SELECT region, sum(amount) AS total FROM orders GROUP BY region', "
+            + "'200ms', sink => 'ducklake', ducklake_sink_path => '" + lake.toUri() + "', ducklake_catalog_schema => 'lake')");
+    for (int i = 2; i <= 6; i++) {
+      db.execute("INSERT INTO orders VALUES (" + i + ", 'r" + (i % 3) + "', " + i + ")");
+      Thread.sleep(300);
+    }
+    String undelivered = "SELECT count(*) FROM pgtrickle.pgt_refresh_history h WHERE h.status = 'COMPLETED' "
+        + "AND h.delta_row_count > 0 AND h.pgt_id = (SELECT pgt_id FROM pgtrickle.pgt_stream_tables) AND NOT EXISTS "
+        + "(SELECT 1 FROM pgtrickle.pgt_ducklake_provenance p WHERE p.refresh_id = h.refresh_id)";
+    eventually("every refresh that changed rows reached the sink", () -> db.queryLong("SELECT count(*) FROM "
+        + "pgtrickle.pgt_refresh_history WHERE delta_row_count > 0 AND pgt_id = (SELECT pgt_id FROM "
+        + "pgtrickle.pgt_stream_tables)") >= 2 && db.queryLong(undelivered) == 0
+        && db.queryLong("SELECT sum(total) FROM by_region") == 30);
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM (SELECT refresh_id < lag(refresh_id) OVER (ORDER BY "
+        + "ducklake_snapshot_id) AS back FROM pgtrickle.pgt_ducklake_provenance) p WHERE back"), "in refresh order");
+    assertEquals(List.of(List.of(0L, 0)), db.query("SELECT pending_refreshes, consecutive_errors FROM pgtrickle.sink_status()"));
+    assertEquals(db.queryLong("SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance"),
+        Files.list(lake).filter(file -> file.toString().endsWith(".parquet")).count(), "one file per delivery");
   }
 
   @Test
