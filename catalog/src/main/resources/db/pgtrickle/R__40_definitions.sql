@@ -428,12 +428,6 @@ BEGIN
         RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(alter_stream_table.diamond_consistency)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF alter_stream_table.sink IS NULL
-       AND coalesce(alter_stream_table.ducklake_sink_path, alter_stream_table.ducklake_sink_mode,
-                    alter_stream_table.ducklake_catalog_schema) IS NOT NULL THEN
-        RAISE EXCEPTION 'ducklake_sink_path, ducklake_sink_mode and ducklake_catalog_schema need sink => %', quote_literal('ducklake')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     v_sink := pgtrickle._sink_settings(alter_stream_table.sink, alter_stream_table.ducklake_sink_path,
                                        alter_stream_table.ducklake_sink_mode, alter_stream_table.ducklake_catalog_schema);
     PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (v_st.pgt_id % 2147483647)::integer);

@@ -6,11 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 
-/** Runs one parameterized statement and returns its first column of the first row (or null). */
-final class Sql {
+/** Runs parameterized statements, and work in one transaction. */
+public final class Sql {
   private Sql() {}
 
-  static Object call(Connection connection, String sql, Object... parameters) throws SQLException {
+  /**
+   * Runs one parameterized statement (null parameters as NULL) and returns the first column of
+   * its first row (null when it returns no row), or its update count.
+   */
+  public static Object call(Connection connection, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         if (parameters[i] == null) {
@@ -28,13 +32,16 @@ final class Sql {
     }
   }
 
-  /** Runs {@code work} in one transaction on a new connection; rolls back on any failure. */
-  static <T> T inTransaction(ConnectionSource connections, Work<T> work) {
+  /**
+   * Runs {@code work} in one transaction on a new connection; rolls back on any failure, which
+   * it throws as a {@link CatalogException}.
+   */
+  public static <T> T inTransaction(ConnectionSource connections, Work<T> work) {
     return inTransaction(connections, Connection.TRANSACTION_READ_COMMITTED, work);
   }
 
   /** Runs {@code work} in one transaction at the given isolation level; rolls back on any failure. */
-  static <T> T inTransaction(ConnectionSource connections, int isolation, Work<T> work) {
+  public static <T> T inTransaction(ConnectionSource connections, int isolation, Work<T> work) {
     try (Connection connection = connections.open()) {
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(isolation);
@@ -51,8 +58,9 @@ final class Sql {
     }
   }
 
+  /** Work on a connection. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 }

@@ -1,15 +1,14 @@
 package dev.trickle.sharding.sink;
 
 import dev.trickle.catalog.ConnectionSource;
+import dev.trickle.catalog.Sql;
 import dev.trickle.sinks.ducklake.Delivery;
 import dev.trickle.sinks.ducklake.SinkDelivery;
 import dev.trickle.sinks.store.ObjectStores;
 import dev.trickle.sinks.store.S3Settings;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,33 +28,30 @@ public final class JdbcSinkStore implements SinkStore {
   }
 
   @Override
-  public Optional<Delivery> deliverNext(long pgtId) throws SQLException {
+  public Optional<Delivery> deliverNext(long pgtId) {
     return delivery.deliverNext(pgtId);
   }
 
   @Override
-  public void recordFailure(long pgtId, String message) throws SQLException {
-    try (Connection connection = connections.open();
-         PreparedStatement statement = connection.prepareStatement("SELECT pgtrickle._sink_failed(?, ?)")) {
-      statement.setLong(1, pgtId);
-      statement.setString(2, message);
-      statement.execute();
-    }
+  public void recordFailure(long pgtId, String message) {
+    Sql.inTransaction(connections, connection -> Sql.call(connection, "SELECT pgtrickle._sink_failed(?, ?)", pgtId,
+        message));
   }
 
   @Override
-  public List<Long> pending() throws SQLException {
-    List<Long> pending = new ArrayList<>();
-    try (Connection connection = connections.open();
-         PreparedStatement statement = connection.prepareStatement("SELECT k.pgt_id FROM pgtrickle.pgt_sinks k "
-             + "WHERE k.ducklake_table_id IS NULL OR EXISTS (SELECT 1 FROM pgtrickle.pgt_refresh_history h "
-             + "WHERE h.pgt_id = k.pgt_id AND h.refresh_id > k.delivered_refresh_id AND h.status = 'COMPLETED' "
-             + "AND h.delta_row_count > 0)");
-         ResultSet row = statement.executeQuery()) {
-      while (row.next()) {
-        pending.add(row.getLong(1));
+  public List<Long> pending() {
+    return Sql.inTransaction(connections, connection -> {
+      List<Long> pending = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement("SELECT k.pgt_id FROM pgtrickle.pgt_sinks k "
+               + "WHERE k.ducklake_table_id IS NULL OR EXISTS (SELECT 1 FROM pgtrickle.pgt_refresh_history h "
+               + "WHERE h.pgt_id = k.pgt_id AND h.refresh_id > k.delivered_refresh_id AND h.status = 'COMPLETED' "
+               + "AND h.delta_row_count > 0)");
+           ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          pending.add(row.getLong(1));
+        }
       }
-    }
-    return pending;
+      return pending;
+    });
   }
 }

@@ -5,7 +5,6 @@ import dev.trickle.protocol.cluster.StreamTableKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
@@ -33,13 +32,7 @@ public final class SinkDispatcher {
           .onMessageEquals(Poll.INSTANCE, () -> {
             if (!polling[0]) {
               polling[0] = true;
-              context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-                try {
-                  return store.pending();
-                } catch (Exception e) {
-                  throw new CompletionException(e);
-                }
-              }, blocking), (pending, error) -> new Found(error == null ? pending : List.of()));
+              context.pipeToSelf(CompletableFuture.supplyAsync(store::pending, blocking), (pending, error) -> new Found(error == null ? pending : List.of()));
             }
             return Behaviors.same();
           })

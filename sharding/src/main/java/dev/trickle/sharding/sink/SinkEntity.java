@@ -31,6 +31,8 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One stream table's sink in the cluster: sharded by {@link StreamTableKey}, event-sourced.
@@ -41,6 +43,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  */
 public final class SinkEntity extends EventSourcedBehavior<Command, Event, State> {
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Sink");
+  /** For the blocking threads, where the actor context's log must not be used. */
+  private static final Logger LOG = LoggerFactory.getLogger(SinkEntity.class);
 
   /** A delivery's outcome: the delivery (empty: nothing left), or why it failed. */
   private record DeliveryDone(Optional<Delivery> delivery, String error) implements Command {}
@@ -123,13 +127,7 @@ public final class SinkEntity extends EventSourcedBehavior<Command, Event, State
   private void deliver() {
     delivering = true;
     askedAgain = false;
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.deliverNext(key.id());
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    }, blocking), (delivery, error) -> error == null ? new DeliveryDone(delivery, null)
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> store.deliverNext(key.id()), blocking), (delivery, error) -> error == null ? new DeliveryDone(delivery, null)
         : new DeliveryDone(Optional.empty(), describe(error)));
   }
 
@@ -138,13 +136,11 @@ public final class SinkEntity extends EventSourcedBehavior<Command, Event, State
     if (done.error() != null) {
       int attempt = state.consecutiveFailures() + 1;
       context.getLog().warn("delivery of {} to its sink failed (attempt {}): {}", key, attempt, done.error());
-      CompletableFuture.runAsync(() -> {
-        try {
-          store.recordFailure(key.id(), done.error());
-        } catch (Exception e) {
-          context.getLog().debug("could not record the sink failure of {}: {}", key, e.getMessage());
-        }
-      }, blocking);
+      CompletableFuture.runAsync(() -> store.recordFailure(key.id(), done.error()), blocking)
+          .exceptionally(error -> {
+            LOG.debug("could not record the sink failure of {}: {}", key, describe(error));
+            return null;
+          });
       waitingToRetry = true;
       timers.startSingleTimer(Retry.INSTANCE, backoff.delay(attempt, random));
       return Effect().persist(new DeliveryFailed(done.error()));

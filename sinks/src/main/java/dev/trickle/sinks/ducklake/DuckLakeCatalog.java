@@ -1,7 +1,7 @@
 package dev.trickle.sinks.ducklake;
 
+import dev.trickle.catalog.Sql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -82,16 +82,12 @@ final class DuckLakeCatalog {
 
   /** The catalog table {@code name}, qualified and quoted. */
   String table(String name) {
-    return quote(schema) + "." + name;
+    return LakeNames.quoted(schema) + "." + name;
   }
 
   /** Serializes Trickle's writers of this catalog until the transaction ends. */
   void lock(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-      statement.setInt(1, LOCK_NAMESPACE);
-      statement.setString(2, schema);
-      statement.execute();
-    }
+    Sql.call(connection, "SELECT pg_advisory_xact_lock(?, hashtext(?))", LOCK_NAMESPACE, schema);
   }
 
   /**
@@ -100,9 +96,9 @@ final class DuckLakeCatalog {
    */
   void install(Connection connection, String dataPath) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+      statement.execute("CREATE SCHEMA IF NOT EXISTS " + LakeNames.quoted(schema));
       for (String definition : TABLES) {
-        statement.execute("CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + definition);
+        statement.execute("CREATE TABLE IF NOT EXISTS " + LakeNames.quoted(schema) + "." + definition);
       }
       try (ResultSet any = statement.executeQuery("SELECT 1 FROM " + table("ducklake_snapshot") + " LIMIT 1")) {
         if (any.next()) {
@@ -110,14 +106,14 @@ final class DuckLakeCatalog {
         }
       }
     }
-    update(connection, "INSERT INTO " + table("ducklake_metadata") + " (key, value) VALUES "
+    Sql.call(connection, "INSERT INTO " + table("ducklake_metadata") + " (key, value) VALUES "
         + "('version', ?), ('created_by', 'Trickle'), ('data_path', ?), ('encrypted', 'false')", FORMAT_VERSION, dataPath);
-    update(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (0, now(), 0, 1, 0)");
-    update(connection, "INSERT INTO " + table("ducklake_snapshot_changes")
+    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (0, now(), 0, 1, 0)");
+    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot_changes")
         + " VALUES (0, ?, 'Trickle', 'DuckLake catalog created', NULL)", "created_schema:" + LakeNames.quoted("main"));
-    update(connection, "INSERT INTO " + table("ducklake_schema") + " VALUES (0, ?, 0, NULL, 'main', 'main/', true)",
+    Sql.call(connection, "INSERT INTO " + table("ducklake_schema") + " VALUES (0, ?, 0, NULL, 'main', 'main/', true)",
         UUID.randomUUID());
-    update(connection, "INSERT INTO " + table("ducklake_schema_versions") + " VALUES (0, 0, NULL)");
+    Sql.call(connection, "INSERT INTO " + table("ducklake_schema_versions") + " VALUES (0, 0, NULL)");
   }
 
   /** The latest snapshot. */
@@ -134,9 +130,9 @@ final class DuckLakeCatalog {
 
   /** Adds a snapshot with its summary of changes. */
   void addSnapshot(Connection connection, Snapshot snapshot, List<String> changes, String message) throws SQLException {
-    update(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (?, now(), ?, ?, ?)", snapshot.id(),
+    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (?, now(), ?, ?, ?)", snapshot.id(),
         snapshot.schemaVersion(), snapshot.nextCatalogId(), snapshot.nextFileId());
-    update(connection, "INSERT INTO " + table("ducklake_snapshot_changes") + " VALUES (?, ?, 'Trickle', ?, NULL)",
+    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot_changes") + " VALUES (?, ?, 'Trickle', ?, NULL)",
         snapshot.id(), String.join(",", changes), message);
   }
 
@@ -151,84 +147,52 @@ final class DuckLakeCatalog {
     long snapshot = latest.id() + 1;
     long nextCatalogId = latest.nextCatalogId();
     List<String> changes = new ArrayList<>();
-    Long schemaId = queryLong(connection, "SELECT schema_id FROM " + table("ducklake_schema")
+    Long schemaId = (Long) Sql.call(connection, "SELECT schema_id FROM " + table("ducklake_schema")
         + " WHERE schema_name = ? AND end_snapshot IS NULL", lakeSchema);
     if (schemaId == null) {
       schemaId = nextCatalogId++;
-      update(connection, "INSERT INTO " + table("ducklake_schema") + " VALUES (?, ?, ?, NULL, ?, ?, true)", schemaId,
+      Sql.call(connection, "INSERT INTO " + table("ducklake_schema") + " VALUES (?, ?, ?, NULL, ?, ?, true)", schemaId,
           UUID.randomUUID(), snapshot, lakeSchema, lakeSchema + "/");
       changes.add("created_schema:" + LakeNames.quoted(lakeSchema));
     }
     for (String name : viewName == null ? List.of(tableName) : List.of(tableName, viewName)) {
-      Long oldTable = queryLong(connection, "SELECT table_id FROM " + table("ducklake_table")
+      Long oldTable = (Long) Sql.call(connection, "SELECT table_id FROM " + table("ducklake_table")
           + " WHERE schema_id = ? AND table_name = ? AND end_snapshot IS NULL", schemaId, name);
       if (oldTable != null) {
-        update(connection, "UPDATE " + table("ducklake_table") + " SET end_snapshot = ? WHERE table_id = ? "
+        Sql.call(connection, "UPDATE " + table("ducklake_table") + " SET end_snapshot = ? WHERE table_id = ? "
             + "AND end_snapshot IS NULL", snapshot, oldTable);
-        update(connection, "UPDATE " + table("ducklake_column") + " SET end_snapshot = ? WHERE table_id = ? "
+        Sql.call(connection, "UPDATE " + table("ducklake_column") + " SET end_snapshot = ? WHERE table_id = ? "
             + "AND end_snapshot IS NULL", snapshot, oldTable);
         changes.add("dropped_table:" + oldTable);
       }
-      Long oldView = queryLong(connection, "SELECT view_id FROM " + table("ducklake_view")
+      Long oldView = (Long) Sql.call(connection, "SELECT view_id FROM " + table("ducklake_view")
           + " WHERE schema_id = ? AND view_name = ? AND end_snapshot IS NULL", schemaId, name);
       if (oldView != null) {
-        update(connection, "UPDATE " + table("ducklake_view") + " SET end_snapshot = ? WHERE view_id = ? "
+        Sql.call(connection, "UPDATE " + table("ducklake_view") + " SET end_snapshot = ? WHERE view_id = ? "
             + "AND end_snapshot IS NULL", snapshot, oldView);
         changes.add("dropped_view:" + oldView);
       }
     }
     long tableId = nextCatalogId++;
-    update(connection, "INSERT INTO " + table("ducklake_table") + " VALUES (?, ?, ?, NULL, ?, ?, ?, false)", tableId,
+    Sql.call(connection, "INSERT INTO " + table("ducklake_table") + " VALUES (?, ?, ?, NULL, ?, ?, ?, false)", tableId,
         UUID.randomUUID(), snapshot, schemaId, tableName, path);
     for (LakeColumn column : columns) {
-      update(connection, "INSERT INTO " + table("ducklake_column") + " (column_id, begin_snapshot, table_id, "
+      Sql.call(connection, "INSERT INTO " + table("ducklake_column") + " (column_id, begin_snapshot, table_id, "
           + "column_order, column_name, column_type, nulls_allowed) VALUES (?, ?, ?, ?, ?, ?, ?)", column.id(),
           snapshot, tableId, column.id(), column.name(), column.type(), column.nullsAllowed());
     }
-    update(connection, "INSERT INTO " + table("ducklake_table_stats") + " VALUES (?, 0, 0, 0)", tableId);
+    Sql.call(connection, "INSERT INTO " + table("ducklake_table_stats") + " VALUES (?, 0, 0, 0)", tableId);
     changes.add("created_table:" + LakeNames.quoted(lakeSchema) + "." + LakeNames.quoted(tableName));
     if (viewName != null) {
-      update(connection, "INSERT INTO " + table("ducklake_view") + " VALUES (?, ?, ?, NULL, ?, ?, 'duckdb', ?, NULL)",
+      Sql.call(connection, "INSERT INTO " + table("ducklake_view") + " VALUES (?, ?, ?, NULL, ?, ?, 'duckdb', ?, NULL)",
           nextCatalogId++, UUID.randomUUID(), snapshot, schemaId, viewName, viewSql);
       changes.add("created_view:" + LakeNames.quoted(lakeSchema) + "." + LakeNames.quoted(viewName));
     }
     long schemaVersion = latest.schemaVersion() + 1;
-    update(connection, "INSERT INTO " + table("ducklake_schema_versions") + " VALUES (?, ?, ?)", snapshot,
+    Sql.call(connection, "INSERT INTO " + table("ducklake_schema_versions") + " VALUES (?, ?, ?)", snapshot,
         schemaVersion, tableId);
     addSnapshot(connection, new Snapshot(snapshot, schemaVersion, nextCatalogId, latest.nextFileId()), changes,
         "Trickle sink registered " + lakeSchema + "." + tableName);
     return tableId;
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
-
-  static int update(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        statement.setObject(i + 1, parameters[i]);
-      }
-      return statement.executeUpdate();
-    }
-  }
-
-  static Long queryLong(Connection connection, String sql, Object... parameters) throws SQLException {
-    return (Long) queryValue(connection, sql, parameters);
-  }
-
-  static String queryString(Connection connection, String sql, Object... parameters) throws SQLException {
-    return (String) queryValue(connection, sql, parameters);
-  }
-
-  private static Object queryValue(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        statement.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() ? row.getObject(1) : null;
-      }
-    }
   }
 }

@@ -37,7 +37,10 @@ final class LakeNames {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** A name as DuckLake's snapshot changes write it: double-quoted, quotes doubled. */
+  /**
+   * A name double-quoted with its quotes doubled: an SQL identifier, and a name as DuckLake's
+   * snapshot changes write it.
+   */
   static String quoted(String name) {
     return '"' + name.replace("\"", "\"\"") + '"';
   }

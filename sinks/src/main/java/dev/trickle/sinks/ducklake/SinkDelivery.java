@@ -1,6 +1,7 @@
 package dev.trickle.sinks.ducklake;
 
 import dev.trickle.catalog.ConnectionSource;
+import dev.trickle.catalog.Sql;
 import dev.trickle.sinks.parquet.ColumnStatistics;
 import dev.trickle.sinks.parquet.ColumnType;
 import dev.trickle.sinks.parquet.DeleteFileWriter;
@@ -53,19 +54,11 @@ public final class SinkDelivery {
   /**
    * Delivers the oldest undelivered refresh of the stream table's sink; empty when there is
    * none (or the sink is gone, or another delivery got there first).
+   *
+   * @throws dev.trickle.catalog.CatalogException when the database refused, naming why
    */
-  public Optional<Delivery> deliverNext(long pgtId) throws SQLException {
-    try (Connection connection = connections.open()) {
-      connection.setAutoCommit(false);
-      try {
-        Optional<Delivery> delivery = deliverNext(connection, pgtId);
-        connection.commit();
-        return delivery;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
+  public Optional<Delivery> deliverNext(long pgtId) {
+    return Sql.inTransaction(connections, connection -> deliverNext(connection, pgtId));
   }
 
   private Optional<Delivery> deliverNext(Connection connection, long pgtId) throws SQLException {
@@ -83,7 +76,7 @@ public final class SinkDelivery {
     }
     long tableId = sink.ducklakeTableId().orElseThrow();
     checkColumns(connection, catalog, sink, tableId, layout);
-    Long refreshId = DuckLakeCatalog.queryLong(connection, "SELECT min(__pgt_refresh_id) FROM " + sink.buffer()
+    Long refreshId = (Long) Sql.call(connection, "SELECT min(__pgt_refresh_id) FROM " + sink.buffer()
         + " WHERE __pgt_refresh_id > ?", sink.deliveredRefreshId());
     if (refreshId == null) {
       return Optional.empty();
@@ -133,19 +126,19 @@ public final class SinkDelivery {
     String viewName = sink.mode() == SinkMode.APPEND ? sink.tableName() : null;
     long tableId = catalog.registerTable(connection, lakeSchema, LakeNames.table(sink),
         LakeNames.readerPath(sink.sinkPath()), lakeColumns(layout), viewName, currentStateView(sink, layout, lakeSchema));
-    DuckLakeCatalog.update(connection, "UPDATE pgtrickle.pgt_sinks SET ducklake_table_id = ? WHERE pgt_id = ?", tableId,
+    Sql.call(connection, "UPDATE pgtrickle.pgt_sinks SET ducklake_table_id = ? WHERE pgt_id = ?", tableId,
         sink.pgtId());
   }
 
   /** The append-mode view showing the stream table as of the change log's last refresh. */
   private static String currentStateView(SinkDefinition sink, DeltaLayout layout, String lakeSchema) {
     List<String> names = new ArrayList<>();
-    layout.columns().forEach(column -> names.add(DuckLakeCatalog.quote(column.name())));
+    layout.columns().forEach(column -> names.add(LakeNames.quoted(column.name())));
     names.add(DeltaLayout.ROW_ID);
     String columns = String.join(", ", names);
     return "SELECT " + columns + " FROM (SELECT *, row_number() OVER (PARTITION BY " + DeltaLayout.ROW_ID
         + " ORDER BY " + DeltaLayout.REFRESH_ID + " DESC, " + DeltaLayout.OP + " DESC) AS __pgt_latest FROM "
-        + DuckLakeCatalog.quote(lakeSchema) + "." + DuckLakeCatalog.quote(LakeNames.table(sink))
+        + LakeNames.quoted(lakeSchema) + "." + LakeNames.quoted(LakeNames.table(sink))
         + ") WHERE __pgt_latest = 1 AND " + DeltaLayout.OP + " = 'I'";
   }
 
@@ -167,6 +160,12 @@ public final class SinkDelivery {
       throw new IllegalStateException("the columns of stream table " + sink.displayName() + " " + expected
           + " no longer match its DuckLake table " + tableId + " " + actual + "; remove the sink and add it again");
     }
+  }
+
+  /** Writes a local file, returning what it wrote. */
+  @FunctionalInterface
+  private interface LocalFile<T> {
+    T write(Path file) throws IOException, SQLException;
   }
 
   /** One refresh's delivery. */
@@ -192,8 +191,17 @@ public final class SinkDelivery {
 
     Optional<Delivery> run() throws SQLException {
       boolean mirror = sink.mode() == SinkMode.MIRROR;
-      long inserts = count("I");
-      long deletes = count("D");
+      long inserts;
+      long deletes;
+      try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE __pgt_op = 'I'), "
+          + "count(*) FILTER (WHERE __pgt_op = 'D') FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?")) {
+        statement.setLong(1, refreshId);
+        try (ResultSet counts = statement.executeQuery()) {
+          counts.next();
+          inserts = counts.getLong(1);
+          deletes = counts.getLong(2);
+        }
+      }
       Optional<String> dataKey = Optional.empty();
       DeltaFile dataFile = null;
       if (!mirror || inserts > 0) {
@@ -207,7 +215,7 @@ public final class SinkDelivery {
         deleteFiles = writeDeleteFiles(deadPositions);
       }
       catalog.lock(connection);
-      Long delivered = DuckLakeCatalog.queryLong(connection,
+      Long delivered = (Long) Sql.call(connection,
           "SELECT delivered_refresh_id FROM pgtrickle.pgt_sinks WHERE pgt_id = ? FOR UPDATE", sink.pgtId());
       if (delivered == null || delivered != sink.deliveredRefreshId()) {
         return Optional.empty();
@@ -217,6 +225,12 @@ public final class SinkDelivery {
       long nextFileId = latest.nextFileId();
       List<String> changes = new ArrayList<>();
       long bytes = 0;
+      if (mirror && deletes > 0) {
+        Sql.call(connection, "UPDATE pgtrickle.pgt_sink_row_positions p SET live = false FROM " + sink.buffer()
+            + " b WHERE p.pgt_id = ? AND p.live AND b.__pgt_row_id = p.row_id AND b.__pgt_refresh_id = ? "
+            + "AND b.__pgt_op = 'D'", sink.pgtId(), refreshId);
+        changes.add("deleted_from_table:" + tableId);
+      }
       if (dataFile != null) {
         long dataFileId = nextFileId++;
         addDataFile(dataFileId, snapshot, dataKey.get(), dataFile, mirror ? inserts : inserts + deletes);
@@ -231,49 +245,52 @@ public final class SinkDelivery {
         retire(dead.getKey(), snapshot, deleteFile == null ? null : nextFileId++, deleteFile);
         bytes += deleteFile == null ? 0 : deleteFile.fileSize();
       }
-      if (mirror && deletes > 0) {
-        changes.add("deleted_from_table:" + tableId);
-      }
-      DuckLakeCatalog.update(connection, "UPDATE " + catalog.table("ducklake_table_stats")
+      Sql.call(connection, "UPDATE " + catalog.table("ducklake_table_stats")
           + " SET record_count = record_count + ? WHERE table_id = ?", mirror ? inserts - deletes : inserts + deletes,
           tableId);
       catalog.addSnapshot(connection, new DuckLakeCatalog.Snapshot(snapshot, latest.schemaVersion(),
           latest.nextCatalogId(), nextFileId), changes, "refresh " + refreshId + " of " + sink.displayName());
-      DuckLakeCatalog.update(connection, "INSERT INTO pgtrickle.pgt_ducklake_provenance (pgt_id, stream_table_name, "
+      Sql.call(connection, "INSERT INTO pgtrickle.pgt_ducklake_provenance (pgt_id, stream_table_name, "
           + "refresh_id, ducklake_snapshot_id, delta_row_count, file_path, ducklake_table_id, rows_inserted, rows_deleted, "
           + "file_size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sink.pgtId(), sink.displayName(), refreshId,
           snapshot, inserts + deletes, dataKey.map(store::url).orElse(null), tableId, inserts, deletes, bytes);
-      DuckLakeCatalog.update(connection, "UPDATE pgtrickle.pgt_sinks SET delivered_refresh_id = ?, delivered_at = now(), "
+      Sql.call(connection, "UPDATE pgtrickle.pgt_sinks SET delivered_refresh_id = ?, delivered_at = now(), "
           + "consecutive_errors = 0, last_error = NULL WHERE pgt_id = ?", refreshId, sink.pgtId());
-      DuckLakeCatalog.queryLong(connection, "SELECT pgtrickle._trim_changes(?::oid)", sink.relid());
+      Sql.call(connection, "SELECT pgtrickle._trim_changes(?::oid)", sink.relid());
       return Optional.of(new Delivery(refreshId, snapshot, inserts + deletes, inserts, deletes, dataKey, bytes,
           deleteFiles.size()));
-    }
-
-    private long count(String op) throws SQLException {
-      return DuckLakeCatalog.queryLong(connection, "SELECT count(*) FROM " + sink.buffer()
-          + " WHERE __pgt_refresh_id = ? AND __pgt_op = ?::\"char\"", refreshId, op);
     }
 
     /** The delta's rows, deletes before inserts, each by row id (mirror mode: inserts only). */
     private DeltaFile writeDataFile(String key, boolean insertsOnly) throws SQLException {
       StringBuilder columns = new StringBuilder();
-      layout.columns().forEach(column -> columns.append(", ").append(DuckLakeCatalog.quote(column.name())));
-      Path file = workDirectory.resolve(key);
+      layout.columns().forEach(column -> columns.append(", ").append(LakeNames.quoted(column.name())));
       try (PreparedStatement statement = connection.prepareStatement("SELECT __pgt_row_id, __pgt_op::text" + columns
           + " FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?" + (insertsOnly ? " AND __pgt_op = 'I'" : "")
           + " ORDER BY __pgt_op, __pgt_row_id")) {
         statement.setFetchSize(FETCH_SIZE);
         statement.setLong(1, refreshId);
         try (ResultSet rows = statement.executeQuery()) {
-          DeltaFile written = new DeltaFileWriter(layout).write(rows, refreshId, file);
-          store.put(key, file);
-          return written;
-        } finally {
-          Files.deleteIfExists(file);
+          return upload(key, file -> new DeltaFileWriter(layout).write(rows, refreshId, file));
         }
+      }
+    }
+
+    /** Writes a file with {@code write}, stores it under {@code key} and removes the local copy. */
+    private <T> T upload(String key, LocalFile<T> write) throws SQLException {
+      Path file = workDirectory.resolve(key);
+      try {
+        T written = write.write(file);
+        store.put(key, file);
+        return written;
       } catch (IOException e) {
         throw new UncheckedIOException("writing " + file + " failed: " + e.getMessage(), e);
+      } finally {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          throw new UncheckedIOException("removing " + file + " failed: " + e.getMessage(), e);
+        }
       }
     }
 
@@ -322,41 +339,36 @@ public final class SinkDelivery {
       Map<Long, DeleteFileWriter.DeleteFile> written = new TreeMap<>();
       for (Map.Entry<Long, long[]> file : dead.entrySet()) {
         long dataFileId = file.getKey();
-        String dataPath = DuckLakeCatalog.queryString(connection, "SELECT path FROM " + catalog.table("ducklake_data_file")
-            + " WHERE data_file_id = ?", dataFileId);
-        long records = DuckLakeCatalog.queryLong(connection, "SELECT record_count FROM "
-            + catalog.table("ducklake_data_file") + " WHERE data_file_id = ?", dataFileId);
+        String dataPath;
+        long records;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT path, record_count FROM "
+            + catalog.table("ducklake_data_file") + " WHERE data_file_id = ?")) {
+          statement.setLong(1, dataFileId);
+          try (ResultSet row = statement.executeQuery()) {
+            row.next();
+            dataPath = row.getString(1);
+            records = row.getLong(2);
+          }
+        }
         if (file.getValue().length == records) {
           continue;
         }
-        String key = LakeNames.deleteFile(sink, refreshId, dataFileId);
-        Path local = workDirectory.resolve(key);
-        try {
-          written.put(dataFileId, new DeleteFileWriter().write(LakeNames.readerPath(sink.sinkPath()) + dataPath,
-              file.getValue(), local));
-          store.put(key, local);
-        } catch (IOException e) {
-          throw new UncheckedIOException("writing " + local + " failed: " + e.getMessage(), e);
-        } finally {
-          try {
-            Files.deleteIfExists(local);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
+        String readerPath = LakeNames.readerPath(sink.sinkPath()) + dataPath;
+        written.put(dataFileId, upload(LakeNames.deleteFile(sink, refreshId, dataFileId),
+            local -> new DeleteFileWriter().write(readerPath, file.getValue(), local)));
       }
       return written;
     }
 
     private void addDataFile(long dataFileId, long snapshot, String key, DeltaFile file, long records)
         throws SQLException {
-      long rowIdStart = DuckLakeCatalog.queryLong(connection, "SELECT next_row_id FROM "
+      long rowIdStart = (Long) Sql.call(connection, "SELECT next_row_id FROM "
           + catalog.table("ducklake_table_stats") + " WHERE table_id = ? FOR UPDATE", tableId);
-      DuckLakeCatalog.update(connection, "INSERT INTO " + catalog.table("ducklake_data_file") + " (data_file_id, "
+      Sql.call(connection, "INSERT INTO " + catalog.table("ducklake_data_file") + " (data_file_id, "
           + "table_id, begin_snapshot, path, path_is_relative, file_format, record_count, file_size_bytes, footer_size, "
           + "row_id_start) VALUES (?, ?, ?, ?, true, 'parquet', ?, ?, ?, ?)", dataFileId, tableId, snapshot, key,
           records, file.fileSize(), file.footerSize(), rowIdStart);
-      DuckLakeCatalog.update(connection, "UPDATE " + catalog.table("ducklake_table_stats")
+      Sql.call(connection, "UPDATE " + catalog.table("ducklake_table_stats")
           + " SET next_row_id = next_row_id + ?, file_size_bytes = file_size_bytes + ? WHERE table_id = ?", records,
           file.fileSize(), tableId);
       List<ColumnType> types = new ArrayList<>();
@@ -367,7 +379,7 @@ public final class SinkDelivery {
       for (int i = 0; i < file.columns().size(); i++) {
         ColumnStatistics stats = file.columns().get(i);
         int columnId = i + 1;
-        DuckLakeCatalog.update(connection, "INSERT INTO " + catalog.table("ducklake_file_column_stats")
+        Sql.call(connection, "INSERT INTO " + catalog.table("ducklake_file_column_stats")
             + " (data_file_id, table_id, column_id, column_size_bytes, value_count, null_count, min_value, max_value, "
             + "contains_nan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", dataFileId, tableId, columnId, stats.columnSizeBytes(),
             stats.valueCount(), stats.nullCount(), stats.minValue().orElse(null), stats.maxValue().orElse(null),
@@ -381,7 +393,7 @@ public final class SinkDelivery {
       String min = stats.minValue().orElse(null);
       String max = stats.maxValue().orElse(null);
       boolean nulls = stats.nullCount() > 0;
-      int updated = DuckLakeCatalog.update(connection, "UPDATE " + catalog.table("ducklake_table_column_stats")
+      int updated = (Integer) Sql.call(connection, "UPDATE " + catalog.table("ducklake_table_column_stats")
           + " SET contains_null = contains_null OR ?, contains_nan = contains_nan OR ?"
           + (as == null ? "" : ", min_value = CASE WHEN min_value IS NULL OR ?::varchar::" + as + " < min_value::" + as
               + " THEN coalesce(?, min_value) ELSE min_value END, max_value = CASE WHEN max_value IS NULL OR ?::varchar::"
@@ -390,18 +402,19 @@ public final class SinkDelivery {
           as == null ? new Object[] {nulls, stats.containsNan(), tableId, columnId}
               : new Object[] {nulls, stats.containsNan(), min, min, max, max, tableId, columnId});
       if (updated == 0) {
-        DuckLakeCatalog.update(connection, "INSERT INTO " + catalog.table("ducklake_table_column_stats")
+        Sql.call(connection, "INSERT INTO " + catalog.table("ducklake_table_column_stats")
             + " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES (?, ?, ?, ?, ?, ?)",
             tableId, columnId, nulls, stats.containsNan(), min, max);
       }
     }
 
-    /** Remembers where the new data file put each row: its position is its rank by row id. */
+    /**
+     * Remembers where the new data file put each row: its position is its rank by row id (the
+     * rows this delta deletes are already marked dead, so an updated row's new place is its only
+     * live one).
+     */
     private void recordPositions(long dataFileId) throws SQLException {
-      DuckLakeCatalog.update(connection, "UPDATE pgtrickle.pgt_sink_row_positions p SET live = false FROM " + sink.buffer()
-          + " b WHERE p.pgt_id = ? AND p.live AND b.__pgt_row_id = p.row_id AND b.__pgt_refresh_id = ? "
-          + "AND b.__pgt_op = 'D'", sink.pgtId(), refreshId);
-      DuckLakeCatalog.update(connection, "INSERT INTO pgtrickle.pgt_sink_row_positions (pgt_id, data_file_id, "
+      Sql.call(connection, "INSERT INTO pgtrickle.pgt_sink_row_positions (pgt_id, data_file_id, "
           + "file_position, row_id) SELECT ?, ?, row_number() OVER (ORDER BY __pgt_row_id) - 1, __pgt_row_id FROM "
           + sink.buffer() + " WHERE __pgt_refresh_id = ? AND __pgt_op = 'I'", sink.pgtId(), dataFileId, refreshId);
     }
@@ -412,19 +425,16 @@ public final class SinkDelivery {
      */
     private void retire(long dataFileId, long snapshot, Long deleteFileId, DeleteFileWriter.DeleteFile deleteFile)
         throws SQLException {
-      DuckLakeCatalog.update(connection, "UPDATE pgtrickle.pgt_sink_row_positions p SET live = false FROM " + sink.buffer()
-          + " b WHERE p.pgt_id = ? AND p.data_file_id = ? AND p.live AND b.__pgt_row_id = p.row_id "
-          + "AND b.__pgt_refresh_id = ? AND b.__pgt_op = 'D'", sink.pgtId(), dataFileId, refreshId);
-      DuckLakeCatalog.update(connection, "UPDATE " + catalog.table("ducklake_delete_file")
+      Sql.call(connection, "UPDATE " + catalog.table("ducklake_delete_file")
           + " SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL", snapshot, dataFileId);
       if (deleteFile == null) {
-        DuckLakeCatalog.update(connection, "UPDATE " + catalog.table("ducklake_data_file")
+        Sql.call(connection, "UPDATE " + catalog.table("ducklake_data_file")
             + " SET end_snapshot = ? WHERE data_file_id = ?", snapshot, dataFileId);
-        DuckLakeCatalog.update(connection, "DELETE FROM pgtrickle.pgt_sink_row_positions WHERE pgt_id = ? "
+        Sql.call(connection, "DELETE FROM pgtrickle.pgt_sink_row_positions WHERE pgt_id = ? "
             + "AND data_file_id = ?", sink.pgtId(), dataFileId);
         return;
       }
-      DuckLakeCatalog.update(connection, "INSERT INTO " + catalog.table("ducklake_delete_file") + " (delete_file_id, "
+      Sql.call(connection, "INSERT INTO " + catalog.table("ducklake_delete_file") + " (delete_file_id, "
           + "table_id, begin_snapshot, data_file_id, path, path_is_relative, format, delete_count, file_size_bytes, "
           + "footer_size) VALUES (?, ?, ?, ?, ?, true, 'parquet', ?, ?, ?)", deleteFileId, tableId, snapshot, dataFileId,
           LakeNames.deleteFile(sink, refreshId, dataFileId), deleteFile.deleteCount(), deleteFile.fileSize(),

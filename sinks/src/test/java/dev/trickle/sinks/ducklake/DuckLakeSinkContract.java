@@ -3,6 +3,7 @@ package dev.trickle.sinks.ducklake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trickle.catalog.CatalogException;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.sinks.store.ObjectStore;
 import dev.trickle.testkit.TestDatabase;
@@ -240,8 +241,8 @@ abstract class DuckLakeSinkContract {
     try {
       Optional<Delivery> again = delivery.deliverNext(pgtId());
       assertEquals(Optional.empty(), again, "the buffer no longer holds the delivered refresh");
-    } catch (SQLException e) {
-      assertEquals("23505", e.getSQLState(), "provenance refuses a second delivery: " + e.getMessage());
+    } catch (CatalogException e) {
+      assertEquals("23505", e.sqlState(), "provenance refuses a second delivery: " + e.getMessage());
     }
     assertEquals(1, provenance().size());
   }
