@@ -1,7 +1,10 @@
 -- Monitoring: status of every stream table and the dependency tree.
 
 -- One row per stream table. The first eight columns are pg_trickle's; the rest are Trickle's.
-CREATE OR REPLACE FUNCTION pgtrickle.pgt_status()
+-- The sink columns show a sink's lag: refreshes (and their delta rows) committed but not yet
+-- delivered, and its last delivery error; they are NULL for a stream table without a sink.
+DROP FUNCTION IF EXISTS pgtrickle.pgt_status();
+CREATE FUNCTION pgtrickle.pgt_status()
 RETURNS TABLE (
     name                   text,
     status                 text,
@@ -13,12 +16,18 @@ RETURNS TABLE (
     staleness              interval,
     effective_refresh_mode text,
     last_refresh_at        timestamptz,
-    last_error_message     text)
+    last_error_message     text,
+    sink                   text,
+    sink_pending_refreshes bigint,
+    sink_pending_rows      bigint,
+    sink_last_error        text)
 LANGUAGE sql STABLE AS $$
     SELECT pgtrickle._display_name(st), st.status, st.refresh_mode, st.is_populated, st.consecutive_errors,
            st.schedule, st.data_timestamp, clock_timestamp() - st.data_timestamp,
-           st.effective_refresh_mode, st.last_refresh_at, st.last_error_message
+           st.effective_refresh_mode, st.last_refresh_at, st.last_error_message,
+           k.sink, k.pending_refreshes, k.pending_rows, k.last_error
       FROM pgtrickle.pgt_stream_tables st
+      LEFT JOIN pgtrickle.sink_status() k ON k.name = pgtrickle._display_name(st)
      ORDER BY st.pgt_schema, st.pgt_name
 $$;
 

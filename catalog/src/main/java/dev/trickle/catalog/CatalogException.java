@@ -33,7 +33,7 @@ public class CatalogException extends RuntimeException {
    */
   static CatalogException from(SQLException cause) {
     String message = DatabaseErrors.describe(cause);
-    if (MISSING_OBJECT_STATES.contains(cause.getSQLState()) && message.contains("pgtrickle.")
+    if (cause.getSQLState() != null && MISSING_OBJECT_STATES.contains(cause.getSQLState()) && message.contains("pgtrickle.")
         && !message.startsWith("stream table")) {
       return new CatalogNotInstalledException(
           "the pgtrickle catalog is not installed in this database (" + message + "); run: trickle install --db URL");

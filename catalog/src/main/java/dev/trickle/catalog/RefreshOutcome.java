@@ -1,9 +1,20 @@
 package dev.trickle.catalog;
 
+import dev.trickle.protocol.StreamTableId;
+import java.util.List;
+
 /** What happened when a refresh was attempted. */
 public sealed interface RefreshOutcome {
-  /** The refresh committed; its history row. */
-  record Completed(RefreshRecord record) implements RefreshOutcome {}
+  /**
+   * The refresh committed; its history row (the last member's, for a group).
+   *
+   * @param sinks the refreshed stream tables whose sinks have a new delta to deliver
+   */
+  record Completed(RefreshRecord record, List<StreamTableId> sinks) implements RefreshOutcome {
+    public Completed {
+      sinks = List.copyOf(sinks);
+    }
+  }
 
   /**
    * A scheduled refresh found no changes to its sources and wrote no history row (only the

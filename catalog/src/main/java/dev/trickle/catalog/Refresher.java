@@ -2,12 +2,15 @@ package dev.trickle.catalog;
 
 import dev.trickle.protocol.InitiatedBy;
 import dev.trickle.protocol.StreamTableId;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Runs refreshes through {@code pgtrickle._refresh}, the same code path a SQL user gets with
@@ -51,13 +54,14 @@ public final class Refresher {
   public RefreshOutcome refreshScheduled(StreamTableId id) {
     Instant start = Instant.now();
     try {
-      Long refreshId = Sql.inTransaction(connections, connection ->
-          (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", id.value()));
-      if (refreshId == null) {
-        return new RefreshOutcome.Skipped();
-      }
-      return refreshId == NOT_RECORDED ? new RefreshOutcome.Unchanged()
-          : new RefreshOutcome.Completed(catalog.refreshRecord(refreshId));
+      return Sql.inTransaction(connections, connection -> {
+        Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", id.value());
+        if (refreshId == null) {
+          return new RefreshOutcome.Skipped();
+        }
+        return refreshId == NOT_RECORDED ? new RefreshOutcome.Unchanged()
+            : completed(connection, refreshId, List.of(id));
+      });
     } catch (CatalogException e) {
       return failed(List.of(id), start, e);
     }
@@ -73,27 +77,40 @@ public final class Refresher {
   public RefreshOutcome refreshGroup(List<StreamTableId> members) {
     Instant start = Instant.now();
     try {
-      List<Long> refreshIds = Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
-        List<Long> ids = new ArrayList<>();
+      return Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
+        long lastRecorded = NOT_RECORDED;
+        List<StreamTableId> changed = new ArrayList<>();
         for (StreamTableId member : members) {
           Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", member.value());
           if (refreshId == null) {
             connection.rollback();
-            return null;
+            return new RefreshOutcome.Skipped();
           }
-          ids.add(refreshId);
+          if (refreshId != NOT_RECORDED) {
+            lastRecorded = refreshId;
+            changed.add(member);
+          }
         }
-        return ids;
+        return lastRecorded == NOT_RECORDED ? new RefreshOutcome.Unchanged()
+            : completed(connection, lastRecorded, changed);
       });
-      if (refreshIds == null) {
-        return new RefreshOutcome.Skipped();
-      }
-      return refreshIds.stream().filter(refreshId -> refreshId != NOT_RECORDED).reduce((first, second) -> second)
-          .<RefreshOutcome>map(refreshId -> new RefreshOutcome.Completed(catalog.refreshRecord(refreshId)))
-          .orElseGet(RefreshOutcome.Unchanged::new);
     } catch (CatalogException e) {
       return failed(members, start, e);
     }
+  }
+
+  /**
+   * A committed refresh's outcome: the history row of {@code refreshId} and which of the
+   * {@code refreshed} stream tables have a sink waiting for the new delta.
+   */
+  private RefreshOutcome completed(Connection connection, long refreshId, List<StreamTableId> refreshed)
+      throws SQLException {
+    String ids = refreshed.stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",", "{", "}"));
+    Array withSinks = (Array) Sql.call(connection,
+        "SELECT array_agg(pgt_id ORDER BY pgt_id) FROM pgtrickle.pgt_sinks WHERE pgt_id = ANY(?::bigint[])", ids);
+    List<StreamTableId> sinks = withSinks == null ? List.of()
+        : Arrays.stream((Long[]) withSinks.getArray()).map(StreamTableId::new).toList();
+    return new RefreshOutcome.Completed(catalog.refreshRecord(connection, refreshId), sinks);
   }
 
   /**

@@ -117,7 +117,16 @@ public final class StreamTableCatalog {
 
   /** One refresh by its id. */
   public RefreshRecord refreshRecord(long refreshId) {
-    return query("SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "
+    try (Connection connection = connections.open()) {
+      return refreshRecord(connection, refreshId);
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  /** One refresh by its id, read on {@code connection} (in its transaction). */
+  RefreshRecord refreshRecord(Connection connection, long refreshId) throws SQLException {
+    return query(connection, "SELECT " + HISTORY_COLUMNS + " FROM pgtrickle.pgt_refresh_history h "
             + "JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = h.pgt_id WHERE h.refresh_id = ?",
         StreamTableCatalog::refreshRecord, refreshId).get(0);
   }
@@ -130,8 +139,16 @@ public final class StreamTableCatalog {
   }
 
   private <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
-    try (Connection connection = connections.open();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (Connection connection = connections.open()) {
+      return query(connection, sql, mapper, parameters);
+    } catch (SQLException e) {
+      throw CatalogException.from(e);
+    }
+  }
+
+  private static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
       }
@@ -142,8 +159,6 @@ public final class StreamTableCatalog {
         }
       }
       return result;
-    } catch (SQLException e) {
-      throw CatalogException.from(e);
     }
   }
 

@@ -144,6 +144,23 @@ class StreamTableDefinitionsTest {
   }
 
   @Test
+  void shouldNameTheRefreshedTablesWhoseSinksHaveANewDelta() {
+    definitions.create(definition("plain", "SELECT id, amount FROM orders", RefreshMode.DIFFERENTIAL));
+    definitions.create(new StreamTableDefinition("sunk", "SELECT region, amount FROM orders", "5s",
+        RefreshMode.DIFFERENTIAL, true, Optional.of(SinkSettings.ducklake("file:///tmp/sunk/", Optional.empty(),
+            Optional.empty()))));
+    Refresher refresher = CatalogTesting.refresher(db);
+    db.execute("INSERT INTO orders VALUES (6, 'east', 3)");
+    RefreshOutcome.Completed plain = assertInstanceOf(RefreshOutcome.Completed.class,
+        refresher.refreshScheduled(catalog.find("plain").id()));
+    assertEquals(List.of(), plain.sinks());
+    RefreshOutcome.Completed group = assertInstanceOf(RefreshOutcome.Completed.class,
+        refresher.refreshGroup(List.of(catalog.find("plain").id(), catalog.find("sunk").id())));
+    assertEquals(List.of(catalog.find("sunk").id()), group.sinks());
+    assertEquals("public.sunk", group.record().streamTable(), "the group's outcome is its last recorded refresh");
+  }
+
+  @Test
   void shouldClearErrorsWithTheFirstScheduledRefreshThatSucceeds() {
     definitions.create(definition("t", "SELECT 100 / amount AS ratio FROM orders", RefreshMode.FULL));
     Refresher refresher = CatalogTesting.refresher(db);

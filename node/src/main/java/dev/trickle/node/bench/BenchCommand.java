@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code trickle bench ...}: benchmarks that print tables of measured numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its numbers (ratios against a baseline measured in the same run).",
-    subcommands = {MatrixBenchmark.class, LeaderboardBenchmark.class, CdcBenchmark.class, ClusterBenchmark.class, CommandLine.HelpCommand.class})
+    subcommands = {MatrixBenchmark.class, LeaderboardBenchmark.class, CdcBenchmark.class, ClusterBenchmark.class, SinkBenchmark.class,
+        CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -16,7 +16,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -188,18 +187,18 @@ public final class ClusterBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "%nPropagation through a %d-level chain (level 1 on a %s schedule, the rest calculated), "
         + "%d changes:%n", levels, chainSchedule, rounds);
     BenchTable table = new BenchTable("FROM COMMIT", "p50 ms", "p90 ms", "max ms");
-    table.add("until level 1 refreshed", format(percentile(firstLevel, 50)), format(percentile(firstLevel, 90)),
-        format(percentile(firstLevel, 100)));
-    table.add("then down to level " + levels, format(percentile(below, 50)), format(percentile(below, 90)),
-        format(percentile(below, 100)));
-    table.add("each level's refresh", format(percentile(refreshing, 50)), format(percentile(refreshing, 90)),
-        format(percentile(refreshing, 100)));
-    table.add("each hand-over to the next level", format(percentile(handOver, 50)), format(percentile(handOver, 90)),
-        format(percentile(handOver, 100)));
-    table.add("until level " + levels + " visible", format(percentile(total, 50)), format(percentile(total, 90)),
-        format(percentile(total, 100)));
+    table.add("until level 1 refreshed", format(Measurements.percentile(firstLevel, 50)), format(Measurements.percentile(firstLevel, 90)),
+        format(Measurements.percentile(firstLevel, 100)));
+    table.add("then down to level " + levels, format(Measurements.percentile(below, 50)), format(Measurements.percentile(below, 90)),
+        format(Measurements.percentile(below, 100)));
+    table.add("each level's refresh", format(Measurements.percentile(refreshing, 50)), format(Measurements.percentile(refreshing, 90)),
+        format(Measurements.percentile(refreshing, 100)));
+    table.add("each hand-over to the next level", format(Measurements.percentile(handOver, 50)), format(Measurements.percentile(handOver, 90)),
+        format(Measurements.percentile(handOver, 100)));
+    table.add("until level " + levels + " visible", format(Measurements.percentile(total, 50)), format(Measurements.percentile(total, 90)),
+        format(Measurements.percentile(total, 100)));
     table.print(out);
-    out.printf(Locale.ROOT, "End to end p50: %.0f ms (goal <= 200 ms)%n", percentile(total, 50));
+    out.printf(Locale.ROOT, "End to end p50: %.0f ms (goal <= 200 ms)%n", Measurements.percentile(total, 50));
     out.flush();
   }
 
@@ -296,8 +295,8 @@ public final class ClusterBenchmark implements Callable<Integer> {
         + "changed per second for %d s (%d changes; %d refreshes read changes, %d of them wrote rows):%n", tables, sources,
         schedule, changingPercent, seconds, changes, refreshes, writing);
     BenchTable table = new BenchTable("CHANGE UNTIL VISIBLE", "p50 ms", "p99 ms", "max ms", "not refreshed");
-    table.add("committed -> refreshed", format(percentile(staleness, 50)), format(percentile(staleness, 99)),
-        format(percentile(staleness, 100)), Long.toString(missed));
+    table.add("committed -> refreshed", format(Measurements.percentile(staleness, 50)), format(Measurements.percentile(staleness, 99)),
+        format(Measurements.percentile(staleness, 100)), Long.toString(missed));
     table.print(out);
     out.println();
     BenchTable cpu = new BenchTable("PROCESS", "STREAM TABLES", "CPU s", "CPU % of one core");
@@ -342,16 +341,6 @@ public final class ClusterBenchmark implements Callable<Integer> {
 
   private static double millis(Instant from, Instant to) {
     return Duration.between(from, to).toNanos() / 1e6;
-  }
-
-  private static double percentile(List<Double> values, double percent) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
   }
 
   private static String format(double millis) {

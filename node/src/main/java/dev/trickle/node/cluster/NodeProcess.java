@@ -69,6 +69,12 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess start(List<String> javaCommand, String host, int clusterPort, int httpPort, int managementPort,
       List<String> databaseUrls, String seed) throws IOException {
+    return start(javaCommand, host, clusterPort, httpPort, managementPort, databaseUrls, seed, Map.of());
+  }
+
+  /** Starts a node as {@link #start(List, String, int, int, int, List, String)} does, with more environment variables. */
+  public static NodeProcess start(List<String> javaCommand, String host, int clusterPort, int httpPort, int managementPort,
+      List<String> databaseUrls, String seed, Map<String, String> environment) throws IOException {
     Path log = Files.createTempFile("trickle-node-" + host + "-", ".log");
     List<String> command = new ArrayList<>(javaCommand);
     command.add("node");
@@ -77,6 +83,7 @@ public final class NodeProcess implements AutoCloseable {
         Integer.toString(httpPort), "--management-port", Integer.toString(managementPort), "--seeds", seed));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("TRICKLE_LOG_LEVEL", "INFO");
+    builder.environment().putAll(environment);
     return new NodeProcess(host, clusterPort, httpPort, managementPort, builder.start(), log);
   }
 

@@ -5,6 +5,7 @@ import dev.trickle.catalog.RefreshRecord;
 import dev.trickle.catalog.StreamTableInfo;
 import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.StreamTableStatus;
+import dev.trickle.protocol.cluster.SinkProtocol;
 import dev.trickle.protocol.cluster.StreamTableKey;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Altered;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Command;
@@ -36,6 +37,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -62,7 +64,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * recovery, and whenever told the catalog changed, it reads the catalog and follows it: the
  * catalog wins. Refreshes that commit nothing new persist nothing, so the journal grows with
  * changes, not with ticks. Passivated while refreshing (its shard handed to another node),
- * it stops once the refresh has ended.
+ * it stops once the refresh has ended. A committed refresh that left a delta for sinks tells
+ * their {@code SinkEntity}s at once.
  */
 public final class StreamTableEntity extends EventSourcedBehavior<Command, Event, State> {
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "StreamTable");
@@ -79,6 +82,7 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
   private final StreamTableStore store;
   private final EntitySettings settings;
   private final Executor blocking;
+  private final Function<StreamTableKey, RecipientRef<SinkProtocol.Command>> sinks;
   private final Random random = new Random();
   private final List<ActorRef<RefreshReply>> waiting = new ArrayList<>();
   private long wave;
@@ -88,22 +92,26 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
 
   /** Registers the entity type with cluster sharding on this node. */
   public static void init(ActorSystem<?> system, Function<String, StreamTableStore> stores, EntitySettings settings,
-      Executor blocking) {
+      Executor blocking, Function<StreamTableKey, RecipientRef<SinkProtocol.Command>> sinks) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, entityContext -> {
       StreamTableKey key = StreamTableKey.parse(entityContext.getEntityId());
-      return create(key, stores.apply(key.database()), settings, blocking);
+      return create(key, stores.apply(key.database()), settings, blocking, sinks);
     }).withStopMessage(Passivate.INSTANCE));
   }
 
-  /** The entity's behavior; {@code blocking} runs the store's JDBC calls. */
+  /**
+   * The entity's behavior; {@code blocking} runs the store's JDBC calls, {@code sinks} finds a
+   * stream table's sink entity.
+   */
   public static Behavior<Command> create(StreamTableKey key, StreamTableStore store, EntitySettings settings,
-      Executor blocking) {
+      Executor blocking, Function<StreamTableKey, RecipientRef<SinkProtocol.Command>> sinks) {
     return Behaviors.setup(context -> Behaviors.<Command>withTimers(timers ->
-        new StreamTableEntity(context, timers, key, store, settings, blocking)));
+        new StreamTableEntity(context, timers, key, store, settings, blocking, sinks)));
   }
 
   private StreamTableEntity(ActorContext<Command> context, TimerScheduler<Command> timers, StreamTableKey key,
-      StreamTableStore store, EntitySettings settings, Executor blocking) {
+      StreamTableStore store, EntitySettings settings, Executor blocking,
+      Function<StreamTableKey, RecipientRef<SinkProtocol.Command>> sinks) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key.entityId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     this.context = context;
@@ -112,6 +120,7 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     this.store = store;
     this.settings = settings;
     this.blocking = blocking;
+    this.sinks = sinks;
   }
 
   @Override
@@ -188,6 +197,8 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
     waiting.clear();
     Instant now = settings.clock().instant();
     if (done.outcome() instanceof RefreshOutcome.Completed completed) {
+      completed.sinks().forEach(id -> sinks.apply(new StreamTableKey(key.database(), id.value()))
+          .tell(SinkProtocol.DeltaAvailable.INSTANCE));
       return onCompleted(state, completed.record(), now, replyTos);
     }
     if (done.outcome() instanceof RefreshOutcome.Unchanged) {

@@ -62,12 +62,12 @@ public final class ClusterRuntime {
       stores.put(database.name(), new JdbcStreamTableStore(database.connections()));
       sinkStores.put(database.name(), new JdbcSinkStore(database.connections(), s3, sinkWorkDirectory));
     }
+    ClusterSharding sharding = ClusterSharding.get(system);
     StreamTableEntity.init(system, name -> stores.getOrDefault(name, new UnknownDatabaseStore(name)), settings.entity(),
-        blocking);
+        blocking, key -> sharding.entityRefFor(SinkEntity.ENTITY_TYPE_KEY, key.entityId()));
     SinkEntity.init(system, name -> Optional.ofNullable(sinkStores.get(name)).orElseThrow(() -> new IllegalStateException(
         "database '" + name + "' is not configured on this node; every node needs the same databases")),
         settings.sinkBackoff(), blocking);
-    ClusterSharding sharding = ClusterSharding.get(system);
     Map<String, ActorRef<CoordinatorProtocol.Command>> coordinators = new LinkedHashMap<>();
     for (ClusterDatabase database : databases) {
       Behavior<CoordinatorProtocol.Command> coordinator = RefreshCoordinator.create(database.name(),

@@ -41,8 +41,13 @@ final class FakeStreamTableStore implements StreamTableStore {
   }
 
   static RefreshOutcome changed(long refreshId, long rows) {
+    return changed(refreshId, rows, List.of());
+  }
+
+  /** A completed refresh that left a delta for the sinks of {@code sinks}. */
+  static RefreshOutcome changed(long refreshId, long rows, List<StreamTableId> sinks) {
     return new RefreshOutcome.Completed(new RefreshRecord(refreshId, "public.t", Instant.EPOCH, Instant.EPOCH,
-        RefreshAction.DIFFERENTIAL, "COMPLETED", rows, 0, 0, rows, InitiatedBy.SCHEDULER, null, null));
+        RefreshAction.DIFFERENTIAL, "COMPLETED", rows, 0, 0, rows, InitiatedBy.SCHEDULER, null, null), sinks);
   }
 
   @Override

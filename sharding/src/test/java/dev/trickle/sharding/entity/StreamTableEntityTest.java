@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.trickle.catalog.RefreshOutcome;
+import dev.trickle.protocol.StreamTableId;
 import dev.trickle.protocol.StreamTableStatus;
+import dev.trickle.protocol.cluster.SinkProtocol;
 import dev.trickle.protocol.cluster.StreamTableKey;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Command;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Event;
@@ -22,6 +24,7 @@ import dev.trickle.sharding.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -40,6 +43,8 @@ class StreamTableEntityTest {
   private FakeStreamTableStore store;
   private EventSourcedBehaviorTestKit<Command, Event, State> entity;
   private TestProbe<RefreshReply> replies;
+  private TestProbe<SinkProtocol.Command> sinkSignals;
+  private final List<StreamTableKey> signalledSinks = new CopyOnWriteArrayList<>();
 
   @AfterAll
   static void shutdown() {
@@ -49,8 +54,12 @@ class StreamTableEntityTest {
   @BeforeEach
   void startEntity() {
     store = new FakeStreamTableStore(KEY.id());
+    sinkSignals = testKit.createTestProbe();
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        StreamTableEntity.create(KEY, store, settings, Runnable::run));
+        StreamTableEntity.create(KEY, store, settings, Runnable::run, sinkKey -> {
+          signalledSinks.add(sinkKey);
+          return sinkSignals.ref();
+        }));
     replies = testKit.createTestProbe();
   }
 
@@ -175,6 +184,20 @@ class StreamTableEntityTest {
     entity.runCommand(new RefreshGroup(9, List.of(3L, 5L, KEY.id()), replies.ref()));
     assertEquals(Outcome.UNCHANGED, replies.receiveMessage().outcome());
     assertEquals(List.of(List.of(3L, 5L, KEY.id())), store.refreshes);
+  }
+
+  @Test
+  void shouldTellTheSinksOfTheRefreshedTablesThatADeltaIsWaiting() {
+    store.willReturn(FakeStreamTableStore.changed(21, 3, List.of(new StreamTableId(5), new StreamTableId(KEY.id()))),
+        FakeStreamTableStore.changed(22, 1));
+    entity.runCommand(new RefreshGroup(1, List.of(3L, 5L, KEY.id()), replies.ref()));
+    assertEquals(Outcome.CHANGED, replies.receiveMessage().outcome());
+    sinkSignals.expectMessage(SinkProtocol.DeltaAvailable.INSTANCE);
+    sinkSignals.expectMessage(SinkProtocol.DeltaAvailable.INSTANCE);
+    assertEquals(List.of(new StreamTableKey(KEY.database(), 5), KEY), signalledSinks);
+    assertEquals(Outcome.CHANGED, refresh(2).outcome());
+    sinkSignals.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(2, signalledSinks.size(), "a refresh of tables without sinks signals none");
   }
 
   @Test

@@ -18,15 +18,20 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class SinkEntityTest {
   private static final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
       .withFallback(ConfigFactory.parseString("pekko.loglevel = ERROR")).withFallback(ConfigFactory.load()));
-  private static final StreamTableKey KEY = new StreamTableKey("lake-db", 3);
+  /** Each test's entity has its own key, so none recovers another's events from the shared journal. */
+  private static final AtomicLong NEXT_ID = new AtomicLong(3);
+
+  private final StreamTableKey key = new StreamTableKey("lake-db", NEXT_ID.getAndIncrement());
 
   @AfterAll
   static void shutdown() {
@@ -69,18 +74,35 @@ class SinkEntityTest {
   void shouldRetryFailedDeliveriesAfterABackoffAndThenDeliverEverythingInOrder() {
     ScriptedStore store = new ScriptedStore(-1L, -1L, 5L, 6L);
     EventSourcedBehaviorTestKit<Command, Event, State> entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        SinkEntity.create(KEY, store, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0), Runnable::run));
+        SinkEntity.create(key, store, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0), Runnable::run));
     entity.runCommand(DeltaAvailable.INSTANCE);
     Eventually.holds("both refreshes delivered after two failures", Duration.ofSeconds(5),
         () -> entity.getState().equals(new State(6, 0)));
-    assertEquals(List.of("3: S3 is down", "3: S3 is down"), store.failures, "each failure recorded, first line only");
+    String failure = key.id() + ": S3 is down";
+    assertEquals(List.of(failure, failure), store.failures, "each failure recorded, first line only");
+  }
+
+  @Test
+  void shouldLookForWorkAgainAfterTheJournalFailedToRecordAFailedDelivery() {
+    ScriptedStore store = new ScriptedStore(-1L, 7L);
+    PersistenceTestKit.create(testKit.system()).failNextPersisted("Sink|" + key.entityId());
+    EventSourcedBehaviorTestKit<Command, Event, State> entity = EventSourcedBehaviorTestKit.create(testKit.system(),
+        SinkEntity.create(key, store, new Backoff(Duration.ofSeconds(20), Duration.ofSeconds(20), 0), Runnable::run));
+    Eventually.holds("refresh 7 delivered once the entity restarted, not after the 20 s backoff", Duration.ofSeconds(10),
+        () -> {
+          try {
+            return entity.getState().equals(new State(7, 0));
+          } catch (AssertionError restarting) {
+            return false;
+          }
+        });
   }
 
   @Test
   void shouldCountFailuresUntilADeliverySucceeds() {
     ScriptedStore store = new ScriptedStore(-1L, -1L, -1L);
     EventSourcedBehaviorTestKit<Command, Event, State> entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        SinkEntity.create(KEY, store, new Backoff(Duration.ofMillis(20), Duration.ofMillis(20), 0), Runnable::run));
+        SinkEntity.create(key, store, new Backoff(Duration.ofMillis(20), Duration.ofMillis(20), 0), Runnable::run));
     entity.runCommand(DeltaAvailable.INSTANCE);
     Eventually.holds("three failures in a row", Duration.ofSeconds(5), () -> entity.getState().equals(new State(0, 3)));
     entity.runCommand(DeltaAvailable.INSTANCE);

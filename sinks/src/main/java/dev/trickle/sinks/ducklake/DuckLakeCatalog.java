@@ -128,9 +128,12 @@ final class DuckLakeCatalog {
     }
   }
 
-  /** Adds a snapshot with its summary of changes. */
+  /**
+   * Adds a snapshot with its summary of changes. Its time is the clock's, read under the catalog
+   * lock, so snapshot times follow snapshot ids even when deliveries began in another order.
+   */
   void addSnapshot(Connection connection, Snapshot snapshot, List<String> changes, String message) throws SQLException {
-    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (?, now(), ?, ?, ?)", snapshot.id(),
+    Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot") + " VALUES (?, clock_timestamp(), ?, ?, ?)", snapshot.id(),
         snapshot.schemaVersion(), snapshot.nextCatalogId(), snapshot.nextFileId());
     Sql.call(connection, "INSERT INTO " + table("ducklake_snapshot_changes") + " VALUES (?, ?, 'Trickle', ?, NULL)",
         snapshot.id(), String.join(",", changes), message);

@@ -252,7 +252,7 @@ public final class SinkDelivery {
           latest.nextCatalogId(), nextFileId), changes, "refresh " + refreshId + " of " + sink.displayName());
       Sql.call(connection, "INSERT INTO pgtrickle.pgt_ducklake_provenance (pgt_id, stream_table_name, "
           + "refresh_id, ducklake_snapshot_id, delta_row_count, file_path, ducklake_table_id, rows_inserted, rows_deleted, "
-          + "file_size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sink.pgtId(), sink.displayName(), refreshId,
+          + "file_size_bytes, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())", sink.pgtId(), sink.displayName(), refreshId,
           snapshot, inserts + deletes, dataKey.map(store::url).orElse(null), tableId, inserts, deletes, bytes);
       Sql.call(connection, "UPDATE pgtrickle.pgt_sinks SET delivered_refresh_id = ?, delivered_at = now(), "
           + "consecutive_errors = 0, last_error = NULL WHERE pgt_id = ?", refreshId, sink.pgtId());

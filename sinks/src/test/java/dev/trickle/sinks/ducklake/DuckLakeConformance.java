@@ -12,11 +12,11 @@ import java.util.List;
  * the specification's table descriptions rather than from Trickle's writer: each rule is a query
  * returning the rows that break it.
  */
-final class DuckLakeConformance {
+public final class DuckLakeConformance {
   private DuckLakeConformance() {}
 
   /** The broken rules, each with up to three offending rows; empty when the catalog conforms. */
-  static List<String> violations(Connection connection, String schema) throws SQLException {
+  public static List<String> violations(Connection connection, String schema) throws SQLException {
     String s = '"' + schema + "\".";
     List<String[]> rules = List.of(
         rule("the metadata has a version, and a data_path ending in '/'",
