@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     description = "Measure DuckLake sink delivery throughput and the latency a sink adds to a refresh.")
 public final class SinkBenchmark implements Callable<Integer> {
   private static final String COLUMNS = "id, qty, total, price, name, created, active, day, score, note";
-  private static final int FETCH_SIZE = 10_000;
+  private static final int FETCH_SIZE = 20_000;
 
   @Spec CommandSpec spec;
 
@@ -120,7 +120,8 @@ public final class SinkBenchmark implements Callable<Integer> {
           + "timestamptz '2026-01-01' + g * interval '1 second', g % 3 = 0, date '2026-01-01' + (g % 365)::int, g * 0.25, "
           + "CASE WHEN g % 5 = 0 THEN NULL ELSE md5(g::text) END FROM generate_series(" + first + ", "
           + (first + rows - 1) + ") g",
-          "SELECT pgtrickle.refresh_stream_table('plain')", "SELECT pgtrickle.refresh_stream_table('sunk')");
+          "SELECT pgtrickle.refresh_stream_table('plain')", "SELECT pgtrickle.refresh_stream_table('sunk')",
+          "VACUUM ANALYZE src", "CHECKPOINT");
       long refreshId = Measurements.queryLong(connection, "SELECT max(__pgt_refresh_id) FROM " + buffer);
       readRates.add(readDelta(connection, buffer, refreshId));
       long start = System.nanoTime();

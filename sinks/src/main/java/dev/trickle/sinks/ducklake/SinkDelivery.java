@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.postgresql.PGStatement;
 
 /**
  * Delivers a stream table's refresh deltas to its DuckLake sink, one refresh at a time in
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * rewriting the same keys; one that finds the frontier moved by someone else commits nothing.
  */
 public final class SinkDelivery {
-  private static final int FETCH_SIZE = 10_000;
+  private static final int FETCH_SIZE = 20_000;
 
   private final ConnectionSource connections;
   private final Function<String, ObjectStore> stores;
@@ -76,8 +77,9 @@ public final class SinkDelivery {
     }
     long tableId = sink.ducklakeTableId().orElseThrow();
     checkColumns(connection, catalog, sink, tableId, layout);
-    Long refreshId = (Long) Sql.call(connection, "SELECT min(__pgt_refresh_id) FROM " + sink.buffer()
-        + " WHERE __pgt_refresh_id > ?", sink.deliveredRefreshId());
+    Long refreshId = (Long) Sql.call(connection, "SELECT min(refresh_id) FROM pgtrickle.pgt_refresh_history "
+        + "WHERE pgt_id = ? AND refresh_id > ? AND status = 'COMPLETED' AND delta_row_count > 0", pgtId,
+        sink.deliveredRefreshId());
     if (refreshId == null) {
       return Optional.empty();
     }
@@ -193,20 +195,21 @@ public final class SinkDelivery {
       boolean mirror = sink.mode() == SinkMode.MIRROR;
       long inserts;
       long deletes;
-      try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE __pgt_op = 'I'), "
-          + "count(*) FILTER (WHERE __pgt_op = 'D') FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?")) {
-        statement.setLong(1, refreshId);
-        try (ResultSet counts = statement.executeQuery()) {
-          counts.next();
-          inserts = counts.getLong(1);
-          deletes = counts.getLong(2);
-        }
-      }
       Optional<String> dataKey = Optional.empty();
       DeltaFile dataFile = null;
-      if (!mirror || inserts > 0) {
+      if (mirror) {
+        long[] counts = countMirrorDelta();
+        inserts = counts[0];
+        deletes = counts[1];
+        if (inserts > 0) {
+          dataKey = Optional.of(LakeNames.dataFile(sink, refreshId));
+          dataFile = writeDataFile(dataKey.get(), true);
+        }
+      } else {
         dataKey = Optional.of(LakeNames.dataFile(sink, refreshId));
-        dataFile = writeDataFile(dataKey.get(), mirror);
+        dataFile = writeDataFile(dataKey.get(), false);
+        deletes = dataFile.deleteCount();
+        inserts = dataFile.rowCount() - deletes;
       }
       Map<Long, DeleteFileWriter.DeleteFile> deleteFiles = new TreeMap<>();
       Map<Long, long[]> deadPositions = new TreeMap<>();
@@ -261,6 +264,18 @@ public final class SinkDelivery {
           deleteFiles.size()));
     }
 
+    /** The numbers of rows the delta inserts and deletes. */
+    private long[] countMirrorDelta() throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE __pgt_op = 'I'), "
+          + "count(*) FILTER (WHERE __pgt_op = 'D') FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?")) {
+        statement.setLong(1, refreshId);
+        try (ResultSet counts = statement.executeQuery()) {
+          counts.next();
+          return new long[] {counts.getLong(1), counts.getLong(2)};
+        }
+      }
+    }
+
     /** The delta's rows, deletes before inserts, each by row id (mirror mode: inserts only). */
     private DeltaFile writeDataFile(String key, boolean insertsOnly) throws SQLException {
       StringBuilder columns = new StringBuilder();
@@ -269,6 +284,8 @@ public final class SinkDelivery {
           + " FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?" + (insertsOnly ? " AND __pgt_op = 'I'" : "")
           + " ORDER BY __pgt_op, __pgt_row_id")) {
         statement.setFetchSize(FETCH_SIZE);
+        // Binary transfer: numbers, dates and timestamps arrive without text to parse.
+        statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
         statement.setLong(1, refreshId);
         try (ResultSet rows = statement.executeQuery()) {
           return upload(key, file -> new DeltaFileWriter(layout).write(rows, refreshId, file));

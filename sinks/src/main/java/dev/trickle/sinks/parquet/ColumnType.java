@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
@@ -192,11 +191,15 @@ public record ColumnType(Kind kind, int precision, int scale) {
   }
 
   private static Long microsOf(LocalDateTime time) {
-    return time == null ? null : ChronoUnit.MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0), time);
+    return time == null ? null : micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
   }
 
   private static Long microsOf(OffsetDateTime time) {
-    return time == null ? null : ChronoUnit.MICROS.between(OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), time);
+    return time == null ? null : micros(time.toEpochSecond(), time.getNano());
+  }
+
+  private static long micros(long epochSecond, int nanos) {
+    return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nanos / 1000);
   }
 
   private static Binary uuid(UUID value) {

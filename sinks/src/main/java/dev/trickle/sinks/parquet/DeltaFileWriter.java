@@ -14,8 +14,6 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
@@ -38,55 +36,57 @@ public final class DeltaFileWriter {
   }
 
   /**
-   * Writes {@code rows} to {@code file} (replacing it), gathering each column's statistics.
+   * Writes {@code rows} to {@code file} (replacing it), gathering each column's statistics. The
+   * rows are read on the calling thread and encoded on another.
    *
    * @throws IllegalArgumentException when a value cannot be written exactly, naming the column
    */
   public DeltaFile write(ResultSet rows, long refreshId, Path file) throws SQLException, IOException {
     Files.deleteIfExists(file);
     List<DeltaColumn> columns = layout.columns();
-    List<StatsAccumulator> stats = new ArrayList<>();
-    columns.forEach(column -> stats.add(new StatsAccumulator(column.type())));
-    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.VARCHAR)));
-    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.INT64)));
-    stats.add(new StatsAccumulator(ColumnType.of(ColumnType.Kind.INT64)));
+    List<ColumnType> types = new ArrayList<>();
+    columns.forEach(column -> types.add(column.type()));
+    types.add(ColumnType.of(ColumnType.Kind.VARCHAR));
+    types.add(ColumnType.of(ColumnType.Kind.INT64));
+    types.add(ColumnType.of(ColumnType.Kind.INT64));
+    FloatBounds[] floats = new FloatBounds[types.size()];
+    for (int i = 0; i < types.size(); i++) {
+      ColumnType.Kind kind = types.get(i).kind();
+      floats[i] = kind == ColumnType.Kind.FLOAT32 || kind == ColumnType.Kind.FLOAT64 ? new FloatBounds() : null;
+    }
     long count = 0;
+    long deletes = 0;
     ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file))
         .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
-        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
-    try (writer) {
+        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withDictionaryEncoding(DeltaLayout.ROW_ID, false) // row ids are unique: a dictionary never pays
+        .build();
+    try (writer; RecordHandOff encoder = new RecordHandOff(writer::write)) {
       while (rows.next()) {
         Object[] record = new Object[columns.size() + 3];
         for (int i = 0; i < columns.size(); i++) {
           DeltaColumn column = columns.get(i);
           record[i] = column.type().read(rows, i + 3, column.name());
-          stats.get(i).add(record[i]);
+          if (floats[i] != null && record[i] != null) {
+            floats[i].add(((Number) record[i]).doubleValue());
+          }
         }
         String op = rows.getString(2);
-        if (!"I".equals(op) && !"D".equals(op)) {
+        if ("D".equals(op)) {
+          deletes++;
+        } else if (!"I".equals(op)) {
           throw new IllegalArgumentException("__pgt_op must be 'I' or 'D', not " + op);
         }
         record[columns.size()] = Binary.fromString(op);
         record[columns.size() + 1] = rows.getLong(1);
         record[columns.size() + 2] = refreshId;
-        for (int i = columns.size(); i < record.length; i++) {
-          stats.get(i).add(record[i]);
-        }
-        writer.write(record);
+        encoder.add(record);
         count++;
       }
+      encoder.finish();
     }
-    long[] sizes = new long[stats.size()];
-    for (BlockMetaData rowGroup : writer.getFooter().getBlocks()) {
-      for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
-        sizes[schema.getFieldIndex(chunk.getPath().toArray()[0])] += chunk.getTotalSize();
-      }
-    }
-    List<ColumnStatistics> statistics = new ArrayList<>();
-    for (int i = 0; i < stats.size(); i++) {
-      statistics.add(stats.get(i).result(sizes[i]));
-    }
-    return new DeltaFile(file, count, Files.size(file), ParquetFiles.footerSize(file), statistics);
+    List<ColumnStatistics> statistics = FooterStatistics.of(schema, types, writer.getFooter().getBlocks(), count, floats);
+    return new DeltaFile(file, count, deletes, Files.size(file), ParquetFiles.footerSize(file), statistics);
   }
 
   private final class Builder extends ParquetWriter.Builder<Object[], Builder> {
