@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.postgresql.PGStatement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -133,7 +134,10 @@ public final class SinkBenchmark implements Callable<Integer> {
     table.add(rows + " inserted rows", rate(read), rate(delivered), String.format(Locale.ROOT, "%.2f", delivered / read));
   }
 
-  /** Reads every column of a refresh's delta from the buffer, as the delivery does; rows per second. */
+  /**
+   * Reads every column of a refresh's delta from the buffer as a delivery does (sorted, binary
+   * transfer); rows per second.
+   */
   private static double readDelta(Connection connection, String buffer, long refreshId) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
@@ -142,6 +146,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     try (PreparedStatement statement = connection.prepareStatement("SELECT __pgt_row_id, __pgt_op::text, " + COLUMNS
         + " FROM " + buffer + " WHERE __pgt_refresh_id = ? ORDER BY __pgt_op, __pgt_row_id")) {
       statement.setFetchSize(FETCH_SIZE);
+      statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
       statement.setLong(1, refreshId);
       try (ResultSet row = statement.executeQuery()) {
         int columns = row.getMetaData().getColumnCount();

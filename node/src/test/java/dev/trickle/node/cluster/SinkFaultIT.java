@@ -7,6 +7,7 @@ import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.postgres.EmbeddedPostgres;
+import dev.trickle.sinks.ducklake.DuckDbQueries;
 import dev.trickle.sinks.ducklake.DuckLakeConformance;
 import dev.trickle.sinks.store.ObjectStore;
 import dev.trickle.sinks.store.ObjectStores;
@@ -17,7 +18,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,6 +47,7 @@ class SinkFaultIT {
   private static final String BUCKET = "lake";
   private static final String APPEND_PATH = "s3://" + BUCKET + "/append/";
   private static final String MIRROR_PATH = "s3://" + BUCKET + "/mirror/";
+  private static final String DELIVERIES = "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance";
 
   @TempDir Path dataDirectory;
   @TempDir Path downloads;
@@ -76,49 +77,20 @@ class SinkFaultIT {
 
   @Test
   void everyRefreshIsDeliveredOnceThroughAnS3OutageANodeKilledBeforeCommitAndAPostgresRestart() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    postgres = EmbeddedPostgres.start(port, dataDirectory, true);
-    DatabaseUrl url = postgres.url("postgres");
-    CatalogInstaller.install(url);
-    s3 = S3ProxyServer.start();
-    s3.createBucket(BUCKET);
-    execute(url, "CREATE TABLE events (id bigserial PRIMARY KEY, player int NOT NULL, score int NOT NULL, note text)",
-        "INSERT INTO events (player, score, note) SELECT g % 12, g % 100, 'n' || g FROM generate_series(1, 200) g",
-        "SELECT pgtrickle.create_stream_table('per_player', 'SELECT player, count(*) AS plays, sum(score) AS total, "
-            + "max(score) AS best FROM events GROUP BY player', '1s', 'DIFFERENTIAL', sink => 'ducklake', "
-            + "ducklake_sink_path => '" + APPEND_PATH + "', ducklake_sink_mode => 'append')",
-        "SELECT pgtrickle.create_stream_table('high_scores', 'SELECT id, player, score, note FROM events WHERE score >= 50', "
-            + "'1s', 'DIFFERENTIAL', sink => 'ducklake', ducklake_sink_path => '" + MIRROR_PATH + "', "
-            + "ducklake_sink_mode => 'mirror')");
+    DatabaseUrl url = startPostgresAndS3();
+    createStreamTablesWithSinks(url);
     node = startNode(url);
     writer = new Thread(() -> write(url));
     writer.start();
     waitForDeliveries(url, "the first deliveries", 3);
 
-    s3.pause();
-    long historyBeforeOutage = count(url, "SELECT count(*) FROM pgtrickle.pgt_refresh_history");
-    Eventually.sleep(30_000);
-    assertTrue(count(url, "SELECT count(*) FROM pgtrickle.pgt_refresh_history") > historyBeforeOutage + 10,
-        "refreshes go on while S3 is down");
-    List<List<Object>> lagging = query(url, "SELECT name, sink_pending_refreshes, sink_last_error FROM pgtrickle.pgt_status() "
-        + "ORDER BY name");
-    for (List<Object> sink : lagging) {
-      assertTrue((Long) sink.get(1) > 0 && sink.get(2) != null, "pgt_status() shows the sink's lag and error: " + sink);
-    }
-    assertTrue(count(url, "SELECT min(consecutive_errors) FROM pgtrickle.sink_status()") > 0,
-        "sink_status() counts the failed deliveries");
-    s3.resume();
-    waitForDeliveries(url, "deliveries after S3 is back", count(url, "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance") + 2);
-
+    survivesAnS3Outage(url);
     killBetweenUploadAndCommit(url);
-
+    int port = postgres.port();
     postgres.close();
     Eventually.sleep(3_000);
     postgres = EmbeddedPostgres.start(port, dataDirectory, true);
-    waitForDeliveries(url, "deliveries after PostgreSQL restarted", count(url, "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance") + 2);
+    waitForDeliveries(url, "deliveries after PostgreSQL restarted", count(url, DELIVERIES) + 2);
 
     writing.set(false);
     writer.join();
@@ -138,6 +110,48 @@ class SinkFaultIT {
     try (Connection connection = url.connect()) {
       assertEquals(List.of(), DuckLakeConformance.violations(connection, "ducklake"));
     }
+  }
+
+  /** A PostgreSQL of the test's own (it is restarted) with the catalog, and an S3 server with a bucket. */
+  private DatabaseUrl startPostgresAndS3() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    postgres = EmbeddedPostgres.start(port, dataDirectory, true);
+    DatabaseUrl url = postgres.url("postgres");
+    CatalogInstaller.install(url);
+    s3 = S3ProxyServer.start();
+    s3.createBucket(BUCKET);
+    return url;
+  }
+
+  private static void createStreamTablesWithSinks(DatabaseUrl url) throws SQLException {
+    execute(url, "CREATE TABLE events (id bigserial PRIMARY KEY, player int NOT NULL, score int NOT NULL, note text)",
+        "INSERT INTO events (player, score, note) SELECT g % 12, g % 100, 'n' || g FROM generate_series(1, 200) g",
+        "SELECT pgtrickle.create_stream_table('per_player', 'SELECT player, count(*) AS plays, sum(score) AS total, "
+            + "max(score) AS best FROM events GROUP BY player', '1s', 'DIFFERENTIAL', sink => 'ducklake', "
+            + "ducklake_sink_path => '" + APPEND_PATH + "', ducklake_sink_mode => 'append')",
+        "SELECT pgtrickle.create_stream_table('high_scores', 'SELECT id, player, score, note FROM events "
+            + "WHERE score >= 50', '1s', 'DIFFERENTIAL', sink => 'ducklake', ducklake_sink_path => '" + MIRROR_PATH
+            + "', ducklake_sink_mode => 'mirror')");
+  }
+
+  /** S3 down for 30 s: refreshes go on, both sinks show their lag and error, then catch up. */
+  private void survivesAnS3Outage(DatabaseUrl url) throws Exception {
+    s3.pause();
+    long historyBeforeOutage = count(url, "SELECT count(*) FROM pgtrickle.pgt_refresh_history");
+    Eventually.sleep(30_000);
+    assertTrue(count(url, "SELECT count(*) FROM pgtrickle.pgt_refresh_history") > historyBeforeOutage + 10,
+        "refreshes go on while S3 is down");
+    for (List<Object> sink : query(url, "SELECT name, sink_pending_refreshes, sink_last_error "
+        + "FROM pgtrickle.pgt_status() ORDER BY name")) {
+      assertTrue((Long) sink.get(1) > 0 && sink.get(2) != null, "pgt_status() shows the sink's lag and error: " + sink);
+    }
+    assertTrue(count(url, "SELECT min(consecutive_errors) FROM pgtrickle.sink_status()") > 0,
+        "sink_status() counts the failed deliveries");
+    s3.resume();
+    waitForDeliveries(url, "deliveries after S3 is back", count(url, DELIVERIES) + 2);
   }
 
   private NodeProcess startNode(DatabaseUrl url) throws IOException {
@@ -173,7 +187,7 @@ class SinkFaultIT {
   private void waitForDeliveries(DatabaseUrl url, String what, long atLeast) {
     Eventually.holds(what + " (" + atLeast + " in the provenance)", Duration.ofSeconds(90), () -> {
       try {
-        return count(url, "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance") >= atLeast;
+        return count(url, DELIVERIES) >= atLeast;
       } catch (RuntimeException e) {
         return false;
       }
@@ -250,7 +264,7 @@ class SinkFaultIT {
       for (String key : rows(url, "SELECT substr(file_path, length('" + APPEND_PATH + "') + 1) "
           + "FROM pgtrickle.pgt_ducklake_provenance p JOIN pgtrickle.pgt_stream_tables st USING (pgt_id) "
           + "WHERE st.pgt_name = 'per_player' ORDER BY refresh_id")) {
-        for (String row : duckRows("SELECT concat_ws('#', __pgt_op, __pgt_row_id, concat_ws('|', player, plays, total, best)) "
+        for (String row : DuckDbQueries.firstColumn("SELECT concat_ws('#', __pgt_op, __pgt_row_id, concat_ws('|', player, plays, total, best)) "
             + "FROM read_parquet('" + download(store, key) + "') ORDER BY __pgt_op, __pgt_row_id")) {
           String[] parts = row.split("#", 3);
           if (parts[0].equals("D")) {
@@ -273,7 +287,7 @@ class SinkFaultIT {
           + "ON st.pgt_id = k.pgt_id AND st.pgt_name = 'high_scores' LEFT JOIN ducklake.ducklake_delete_file d "
           + "ON d.data_file_id = f.data_file_id AND d.end_snapshot IS NULL WHERE f.end_snapshot IS NULL")) {
         String[] paths = files.split("#", -1);
-        rows.addAll(duckRows("SELECT concat_ws('|', id, player, score, note) FROM read_parquet('" + download(store, paths[0])
+        rows.addAll(DuckDbQueries.firstColumn("SELECT concat_ws('|', id, player, score, note) FROM read_parquet('" + download(store, paths[0])
             + "', file_row_number = true)" + (paths[1].isEmpty() ? ""
             : " WHERE file_row_number NOT IN (SELECT pos FROM read_parquet('" + download(store, paths[1]) + "'))")));
       }
@@ -286,17 +300,6 @@ class SinkFaultIT {
     Path copy = downloads.resolve(key);
     Files.write(copy, store.get(key));
     return copy.toString();
-  }
-
-  private static List<String> duckRows(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duck.createStatement();
-         ResultSet row = statement.executeQuery(sql)) {
-      while (row.next()) {
-        rows.add(row.getString(1));
-      }
-    }
-    return rows;
   }
 
   private static void execute(DatabaseUrl url, String... statements) throws SQLException {

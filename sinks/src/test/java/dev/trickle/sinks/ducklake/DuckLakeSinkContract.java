@@ -11,10 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,17 +121,6 @@ abstract class DuckLakeSinkContract {
         + "pgtrickle.pgt_ducklake_provenance ORDER BY refresh_id");
   }
 
-  private static List<String> duckRows(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duck.createStatement();
-         ResultSet row = statement.executeQuery(sql)) {
-      while (row.next()) {
-        rows.add(row.getString(1));
-      }
-    }
-    return rows;
-  }
-
   private static void assertConforms() throws SQLException {
     try (Connection connection = db.connect()) {
       assertEquals(List.of(), DuckLakeConformance.violations(connection, "ducklake"));
@@ -161,8 +147,8 @@ abstract class DuckLakeSinkContract {
     for (List<Object> file : delivered) {
       long refreshId = (Long) file.get(0);
       String path = local(((String) file.get(2)).substring(sinkPath.length()));
-      List<String> rows = duckRows("SELECT concat_ws('#', __pgt_op, __pgt_row_id, __pgt_refresh_id, concat_ws('|', "
-          + COLUMNS + ")) FROM read_parquet('" + path + "') ORDER BY __pgt_op, __pgt_row_id");
+      List<String> rows = DuckDbQueries.firstColumn("SELECT concat_ws('#', __pgt_op, __pgt_row_id, __pgt_refresh_id, "
+          + "concat_ws('|', " + COLUMNS + ")) FROM read_parquet('" + path + "') ORDER BY __pgt_op, __pgt_row_id");
       assertEquals(file.get(3), (long) rows.size(), "delta_row_count of refresh " + refreshId);
       for (String row : rows) {
         String[] parts = row.split("#", 4);
@@ -257,7 +243,7 @@ abstract class DuckLakeSinkContract {
     for (List<Object> file : files) {
       String data = local((String) file.get(0));
       String deletes = file.get(1) == null ? null : local((String) file.get(1));
-      rows.addAll(duckRows("SELECT concat_ws('|', " + COLUMNS + ") FROM read_parquet('" + data
+      rows.addAll(DuckDbQueries.firstColumn("SELECT concat_ws('|', " + COLUMNS + ") FROM read_parquet('" + data
           + "', file_row_number = true) WHERE __pgt_op = 'I'"
           + (deletes == null ? "" : " AND file_row_number NOT IN (SELECT pos FROM read_parquet('" + deletes + "'))")));
     }
