@@ -48,6 +48,26 @@ BEGIN
     END IF;
 END $$;
 
+-- Creates (or, with p_keep false, drops) the index deliveries read a sink's buffer through: a
+-- delivery reads one refresh's rows in (op, row id) order and trims by refresh id, so neither
+-- scans a backlog of undelivered refreshes (after an object store outage, say).
+CREATE OR REPLACE FUNCTION pgtrickle._sink_index(p_relid oid, p_keep boolean)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_buffer regclass := pgtrickle._buffer(p_relid);
+    v_index text := 'changes_' || p_relid || '_deliveries';
+BEGIN
+    IF v_buffer IS NULL THEN
+        RETURN;
+    END IF;
+    IF p_keep AND to_regclass(format('pgtrickle_changes.%I', v_index)) IS NULL THEN
+        EXECUTE format('CREATE INDEX %I ON %s (__pgt_refresh_id, __pgt_op, __pgt_row_id)', v_index, v_buffer);
+    ELSIF NOT p_keep THEN
+        EXECUTE format('DROP INDEX IF EXISTS pgtrickle_changes.%I', v_index);
+    END IF;
+END $$;
+
 -- Gives a stream table a sink. A populated stream table's current rows become the sink's
 -- first delivery: they are copied to its buffer as one refresh, recorded in the history.
 CREATE OR REPLACE FUNCTION pgtrickle._attach_sink(
@@ -60,6 +80,7 @@ DECLARE
     v_start timestamptz := clock_timestamp();
 BEGIN
     PERFORM pgtrickle._ensure_stream_table_buffer(p_st.pgt_relid);
+    PERFORM pgtrickle._sink_index(p_st.pgt_relid, true);
     IF p_st.is_populated THEN
         v_refresh_id := pgtrickle._next_refresh_id();
         EXECUTE format('INSERT INTO %s (__pgt_xid, __pgt_refresh_id, __pgt_op, __pgt_row_id, %s) SELECT %s, %s, %L, __pgt_row_id, %s FROM %s',
@@ -88,6 +109,7 @@ RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM pgtrickle.pgt_sinks WHERE pgt_id = p_st.pgt_id;
+    PERFORM pgtrickle._sink_index(p_st.pgt_relid, false);
     PERFORM pgtrickle._release_capture(p_st.pgt_relid);
 END $$;
 
@@ -130,3 +152,7 @@ LANGUAGE sql STABLE AS $$
              AND h.status = 'COMPLETED' AND h.delta_row_count > 0) lag ON true
      ORDER BY st.pgt_schema, st.pgt_name
 $$;
+
+-- Sinks added before their buffers had the deliveries index get it.
+SELECT pgtrickle._sink_index(st.pgt_relid, true)
+  FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id;

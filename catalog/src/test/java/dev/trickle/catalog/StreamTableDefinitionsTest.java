@@ -158,6 +158,10 @@ class StreamTableDefinitionsTest {
         refresher.refreshGroup(List.of(catalog.find("plain").id(), catalog.find("sunk").id())));
     assertEquals(List.of(catalog.find("sunk").id()), group.sinks());
     assertEquals("public.sunk", group.record().streamTable(), "the group's outcome is its last recorded refresh");
+    String index = "SELECT to_regclass('pgtrickle_changes.changes_' || 'sunk'::regclass::oid || '_deliveries') IS NOT NULL";
+    assertEquals(true, db.queryValue(index), "deliveries read the buffer through an index");
+    db.execute("SELECT pgtrickle.alter_stream_table('sunk', sink => 'none')");
+    assertEquals(false, db.queryValue(index));
   }
 
   @Test

@@ -72,7 +72,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path work = Files.createTempDirectory("trickle-bench-sink-");
     try (BenchDatabase database = server.open(); Connection connection = database.url().connect()) {
-      String path = sinkPath != null ? sinkPath : work.resolve("lake").toUri().toString().replace("file:/", "file:///");
+      String path = sinkPath != null ? sinkPath : "file://" + work.resolve("lake").toAbsolutePath() + "/";
       S3Settings s3 = S3Settings.fromEnvironment(System.getenv());
       SinkDelivery delivery = new SinkDelivery(database.url()::connect, sink -> ObjectStores.open(sink, s3),
           Files.createDirectories(work.resolve("staging")));

@@ -8,23 +8,19 @@ import dev.trickle.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-/** A short run of {@code trickle bench sink} (the full run is the command's defaults). */
+/** A short run of {@code trickle bench sink} on its default sink path (the full run is the command's defaults). */
 class SinkBenchmarkTest {
   @RegisterExtension static final TestDatabase db = TestDatabase.create();
-
-  @TempDir Path lake;
 
   @Test
   void shouldMeasureDeliveriesAndCheckThem() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exitCode = TrickleCli.execute(new String[] {"bench", "sink", "--db", db.serverUrl().toLibpqUrl(), "--rows", "3000",
-        "--rounds", "1", "--batch", "20", "--cycles", "3", "--sink-path", "file://" + lake + "/"},
+        "--rounds", "1", "--batch", "20", "--cycles", "3"},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, exitCode, printed + err.toString(StandardCharsets.UTF_8));
