@@ -276,18 +276,25 @@ public final class SinkDelivery {
       }
     }
 
-    /** The delta's rows, deletes before inserts, each by row id (mirror mode: inserts only). */
+    /**
+     * The delta's rows, deletes before inserts, each by row id (mirror mode: inserts only), read
+     * in that order from the buffer's deliveries index: rows stream while PostgreSQL reads them,
+     * where a sort would first have to take in the whole delta (the planner, without statistics
+     * on a young buffer, would choose one).
+     */
     private DeltaFile writeDataFile(String key, boolean insertsOnly) throws SQLException {
       StringBuilder columns = new StringBuilder();
-      layout.columns().forEach(column -> columns.append(", ").append(LakeNames.quoted(column.name())));
-      try (PreparedStatement statement = connection.prepareStatement("SELECT __pgt_row_id, __pgt_op::text" + columns
-          + " FROM " + sink.buffer() + " WHERE __pgt_refresh_id = ?" + (insertsOnly ? " AND __pgt_op = 'I'" : "")
-          + " ORDER BY __pgt_op, __pgt_row_id")) {
+      layout.columns().forEach(column -> columns.append(", b.").append(LakeNames.quoted(column.name())));
+      Sql.call(connection, "SET LOCAL enable_sort = off");
+      try (PreparedStatement statement = connection.prepareStatement("SELECT b.__pgt_row_id, b.__pgt_op::text" + columns
+          + " FROM " + sink.buffer() + " b WHERE b.__pgt_refresh_id = ?" + (insertsOnly ? " AND b.__pgt_op = 'I'" : "")
+          + " ORDER BY b.__pgt_op, b.__pgt_row_id")) {
         statement.setFetchSize(FETCH_SIZE);
         // Binary transfer: numbers, dates and timestamps arrive without text to parse.
         statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
         statement.setLong(1, refreshId);
         try (ResultSet rows = statement.executeQuery()) {
+          Sql.call(connection, "SET LOCAL enable_sort = on");
           return upload(key, file -> new DeltaFileWriter(layout).write(rows, refreshId, file));
         }
       }
