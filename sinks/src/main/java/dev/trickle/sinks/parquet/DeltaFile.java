@@ -11,7 +11,8 @@ import java.util.List;
  * @param columns the statistics of every column in the file's order: the stream table's, then
  *     {@code __pgt_op}, {@code __pgt_row_id} and {@code __pgt_refresh_id}
  */
-public record DeltaFile(Path path, long rowCount, long deleteCount, long fileSize, long footerSize, List<ColumnStatistics> columns) {
+public record DeltaFile(Path path, long rowCount, long deleteCount, long fileSize, long footerSize,
+    List<ColumnStatistics> columns) {
   public DeltaFile {
     columns = List.copyOf(columns);
   }

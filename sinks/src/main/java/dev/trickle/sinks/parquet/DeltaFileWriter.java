@@ -44,11 +44,7 @@ public final class DeltaFileWriter {
   public DeltaFile write(ResultSet rows, long refreshId, Path file) throws SQLException, IOException {
     Files.deleteIfExists(file);
     List<DeltaColumn> columns = layout.columns();
-    List<ColumnType> types = new ArrayList<>();
-    columns.forEach(column -> types.add(column.type()));
-    types.add(ColumnType.of(ColumnType.Kind.VARCHAR));
-    types.add(ColumnType.of(ColumnType.Kind.INT64));
-    types.add(ColumnType.of(ColumnType.Kind.INT64));
+    List<ColumnType> types = fieldTypes();
     FloatBounds[] floats = new FloatBounds[types.size()];
     for (int i = 0; i < types.size(); i++) {
       ColumnType.Kind kind = types.get(i).kind();
@@ -56,11 +52,7 @@ public final class DeltaFileWriter {
     }
     long count = 0;
     long deletes = 0;
-    ParquetWriter<Object[]> writer = new Builder(new LocalOutputFile(file))
-        .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
-        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withDictionaryEncoding(DeltaLayout.ROW_ID, false) // row ids are unique: a dictionary never pays
-        .build();
+    ParquetWriter<Object[]> writer = open(file);
     try (writer; RecordHandOff encoder = new RecordHandOff(writer::write)) {
       while (rows.next()) {
         Object[] record = new Object[columns.size() + 3];
@@ -87,6 +79,24 @@ public final class DeltaFileWriter {
     }
     List<ColumnStatistics> statistics = FooterStatistics.of(schema, types, writer.getFooter().getBlocks(), count, floats);
     return new DeltaFile(file, count, deletes, Files.size(file), ParquetFiles.footerSize(file), statistics);
+  }
+
+  /** The type of every field of the file: the stream table's columns, then the __pgt_ columns. */
+  private List<ColumnType> fieldTypes() {
+    List<ColumnType> types = new ArrayList<>();
+    layout.columns().forEach(column -> types.add(column.type()));
+    types.add(ColumnType.of(ColumnType.Kind.VARCHAR));
+    types.add(ColumnType.of(ColumnType.Kind.INT64));
+    types.add(ColumnType.of(ColumnType.Kind.INT64));
+    return types;
+  }
+
+  private ParquetWriter<Object[]> open(Path file) throws IOException {
+    return new Builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withCodecFactory(new ZstdCodecFactory())
+        .withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withDictionaryEncoding(DeltaLayout.ROW_ID, false) // row ids are unique: a dictionary never pays
+        .build();
   }
 
   private final class Builder extends ParquetWriter.Builder<Object[], Builder> {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hands records, in batches, to a consumer running on a thread of its own, so that reading the
  * next rows from the database overlaps encoding the previous ones. The consumer's failure is
- * rethrown to the caller; closing before {@link #finish()} stops the consumer.
+ * rethrown to the caller; closing before {@link #finish()} stops the consumer and waits until
+ * it has.
  */
 final class RecordHandOff implements AutoCloseable {
   private static final int BATCH = 1024;
@@ -29,6 +30,7 @@ final class RecordHandOff implements AutoCloseable {
 
   private final BlockingQueue<List<Object[]>> batches = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
   private final FutureTask<Void> consuming;
+  private final Thread thread;
   private List<Object[]> batch = new ArrayList<>(BATCH);
 
   RecordHandOff(RecordConsumer consumer) {
@@ -40,7 +42,7 @@ final class RecordHandOff implements AutoCloseable {
       }
       return null;
     });
-    Thread thread = new Thread(consuming, "trickle-parquet-encoder");
+    thread = new Thread(consuming, "trickle-parquet-encoder");
     thread.setDaemon(true);
     thread.start();
   }
@@ -98,5 +100,10 @@ final class RecordHandOff implements AutoCloseable {
   @Override
   public void close() {
     consuming.cancel(true);
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
