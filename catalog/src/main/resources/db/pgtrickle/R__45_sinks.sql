@@ -122,6 +122,18 @@ LANGUAGE sql AS $$
      WHERE pgt_id = p_pgt_id
 $$;
 
+-- The refreshes a stream table's sink has still to deliver: those after its frontier that left
+-- a delta (the deliveries, the sink dispatcher and sink_status() all go by this).
+CREATE OR REPLACE FUNCTION pgtrickle._undelivered_refreshes(p_pgt_id bigint)
+RETURNS SETOF pgtrickle.pgt_refresh_history
+LANGUAGE sql STABLE AS $$
+    SELECT h.*
+      FROM pgtrickle.pgt_refresh_history h
+      JOIN pgtrickle.pgt_sinks k ON k.pgt_id = h.pgt_id
+     WHERE h.pgt_id = p_pgt_id AND h.refresh_id > k.delivered_refresh_id
+       AND h.status = 'COMPLETED' AND h.delta_row_count > 0
+$$;
+
 -- One row per sink: where it delivers, its frontier, and how far it lags behind the stream
 -- table's refreshes (refreshes that changed rows, and those rows, not delivered yet).
 CREATE OR REPLACE FUNCTION pgtrickle.sink_status()
@@ -147,9 +159,7 @@ LANGUAGE sql STABLE AS $$
       JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id
       LEFT JOIN LATERAL (
           SELECT count(*) AS refreshes, sum(h.delta_row_count)::bigint AS delta_rows
-            FROM pgtrickle.pgt_refresh_history h
-           WHERE h.pgt_id = k.pgt_id AND h.refresh_id > k.delivered_refresh_id
-             AND h.status = 'COMPLETED' AND h.delta_row_count > 0) lag ON true
+            FROM pgtrickle._undelivered_refreshes(k.pgt_id) h) lag ON true
      ORDER BY st.pgt_schema, st.pgt_name
 $$;
 

@@ -25,7 +25,6 @@ import dev.trickle.protocol.cluster.StreamTableProtocol.Registered;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Resumed;
 import dev.trickle.protocol.cluster.StreamTableProtocol.State;
 import dev.trickle.protocol.cluster.StreamTableProtocol.Suspended;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -113,7 +111,7 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
       StreamTableStore store, EntitySettings settings, Executor blocking,
       Function<StreamTableKey, RecipientRef<SinkProtocol.Command>> sinks) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key.entityId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+        JournalPolicy.ON_FAILURE);
     this.context = context;
     this.timers = timers;
     this.key = key;
@@ -130,7 +128,7 @@ public final class StreamTableEntity extends EventSourcedBehavior<Command, Event
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
+    return JournalPolicy.RETENTION;
   }
 
   @Override

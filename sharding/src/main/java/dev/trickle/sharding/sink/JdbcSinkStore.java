@@ -43,9 +43,7 @@ public final class JdbcSinkStore implements SinkStore {
     return Sql.inTransaction(connections, connection -> {
       List<Long> pending = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement("SELECT k.pgt_id FROM pgtrickle.pgt_sinks k "
-               + "WHERE k.ducklake_table_id IS NULL OR EXISTS (SELECT 1 FROM pgtrickle.pgt_refresh_history h "
-               + "WHERE h.pgt_id = k.pgt_id AND h.refresh_id > k.delivered_refresh_id AND h.status = 'COMPLETED' "
-               + "AND h.delta_row_count > 0)");
+               + "WHERE k.ducklake_table_id IS NULL OR EXISTS (SELECT 1 FROM pgtrickle._undelivered_refreshes(k.pgt_id))");
            ResultSet row = statement.executeQuery()) {
         while (row.next()) {
           pending.add(row.getLong(1));

@@ -8,8 +8,8 @@ import dev.trickle.protocol.cluster.SinkProtocol.Event;
 import dev.trickle.protocol.cluster.SinkProtocol.State;
 import dev.trickle.protocol.cluster.StreamTableKey;
 import dev.trickle.sharding.entity.Backoff;
+import dev.trickle.sharding.entity.JournalPolicy;
 import dev.trickle.sinks.ducklake.Delivery;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -81,7 +80,7 @@ public final class SinkEntity extends EventSourcedBehavior<Command, Event, State
   private SinkEntity(ActorContext<Command> context, TimerScheduler<Command> timers, StreamTableKey key,
       SinkStore store, Backoff backoff, Executor blocking) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key.entityId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+        JournalPolicy.ON_FAILURE);
     this.context = context;
     this.timers = timers;
     this.key = key;
@@ -97,7 +96,7 @@ public final class SinkEntity extends EventSourcedBehavior<Command, Event, State
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
+    return JournalPolicy.RETENTION;
   }
 
   /**

@@ -77,9 +77,8 @@ public final class SinkDelivery {
     }
     long tableId = sink.ducklakeTableId().orElseThrow();
     checkColumns(connection, catalog, sink, tableId, layout);
-    Long refreshId = (Long) Sql.call(connection, "SELECT min(refresh_id) FROM pgtrickle.pgt_refresh_history "
-        + "WHERE pgt_id = ? AND refresh_id > ? AND status = 'COMPLETED' AND delta_row_count > 0", pgtId,
-        sink.deliveredRefreshId());
+    Long refreshId = (Long) Sql.call(connection,
+        "SELECT min(refresh_id) FROM pgtrickle._undelivered_refreshes(?)", pgtId);
     if (refreshId == null) {
       return Optional.empty();
     }

@@ -2,26 +2,13 @@ package dev.trickle.sinks.ducklake;
 
 import dev.trickle.sinks.store.ObjectStore;
 import dev.trickle.sinks.store.ObjectStores;
-import dev.trickle.sinks.store.S3ProxyServer;
-import java.io.IOException;
+import dev.trickle.sinks.store.S3ProxyExtension;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The DuckLake sink writing to an S3-compatible server (S3Proxy in a child process). */
 class S3DuckLakeSinkTest extends DuckLakeSinkContract {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    server = S3ProxyServer.start();
-    server.createBucket("lake");
-  }
-
-  @AfterAll
-  static void stopServer() throws InterruptedException {
-    server.close();
-  }
+  @RegisterExtension static final S3ProxyExtension s3 = S3ProxyExtension.withBucket("lake");
 
   @Override
   String sinkPath() {
@@ -30,6 +17,6 @@ class S3DuckLakeSinkTest extends DuckLakeSinkContract {
 
   @Override
   ObjectStore openStore(String sinkPath) {
-    return ObjectStores.open(sinkPath, server.settings());
+    return ObjectStores.open(sinkPath, s3.server().settings());
   }
 }
