@@ -157,3 +157,104 @@ SELECT account_id, total FROM by_account ORDER BY total DESC, account_id LIMIT 5
 SELECT account_id, total, rank() OVER (ORDER BY total DESC) AS r FROM by_account;
 -- st_left
 SELECT a.id, v.total FROM accounts a LEFT JOIN by_account v ON v.account_id = a.id;
+-- r_right
+SELECT a.id, e.id AS eid, e.amount FROM events e RIGHT JOIN accounts a ON a.id = e.account_id;
+-- r_inner_then_right
+SELECT e.id, m.name, a.id AS aid FROM events e JOIN merchants m ON m.id = e.merchant_id
+  RIGHT JOIN accounts a ON a.id = e.account_id;
+-- r_left_then_right
+SELECT a.id, e.id AS eid, m.id AS mid FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  RIGHT JOIN merchants m ON m.id = e.merchant_id;
+-- r_right_then_left
+SELECT e.id, a.id AS aid, m.name FROM events e RIGHT JOIN accounts a ON a.id = e.account_id
+  LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- f_full
+SELECT a.id AS aid, e.id AS eid, e.amount FROM accounts a FULL JOIN events e ON e.account_id = a.id;
+-- f_full_then_left
+SELECT a.id AS aid, e.id AS eid, m.category FROM accounts a FULL JOIN events e ON e.account_id = a.id
+  LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- f_inner_then_full
+SELECT e.id, a.region, m.id AS mid FROM events e JOIN accounts a ON a.id = e.account_id
+  FULL JOIN merchants m ON m.id = e.merchant_id;
+-- f_full_full
+SELECT a.id AS aid, e.id AS eid, m.id AS mid FROM accounts a FULL JOIN events e ON e.account_id = a.id
+  FULL JOIN merchants m ON m.id = e.merchant_id;
+-- f_full_where
+SELECT a.id AS aid, e.id AS eid FROM accounts a FULL JOIN events e ON e.account_id = a.id WHERE a.id IS NULL OR e.id IS NULL;
+-- f_full_grouped
+SELECT coalesce(a.region, '?') AS region, count(e.id) AS events, count(a.id) AS accounts, sum(e.amount) AS total
+  FROM accounts a FULL JOIN events e ON e.account_id = a.id GROUP BY coalesce(a.region, '?');
+-- f_full_null_keys
+SELECT a.id AS aid, b.id AS bid FROM accounts a FULL JOIN accounts b ON a.region = b.region AND a.id + 1 = b.id;
+-- s_exists
+SELECT a.id, a.region FROM accounts a WHERE EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id AND e.amount > 100);
+-- s_not_exists
+SELECT a.id FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id);
+-- s_in
+SELECT id, kind FROM events WHERE account_id IN (SELECT id FROM accounts WHERE tier = 'gold');
+-- s_not_in
+SELECT id FROM events WHERE account_id NOT IN (SELECT id FROM accounts WHERE region = 'north');
+-- s_not_in_nullable
+SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM events WHERE kind = 'fee');
+-- s_in_select_list
+SELECT id, account_id IN (SELECT id FROM accounts WHERE balance > 100) AS rich, merchant_id IN (SELECT id FROM merchants) AS known
+  FROM events;
+-- s_exists_or
+SELECT a.id FROM accounts a WHERE a.tier = 'gold' OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id AND e.kind = 'fee');
+-- s_in_or_not_exists
+SELECT e.id FROM events e WHERE e.merchant_id IN (SELECT id FROM merchants WHERE category = 'food')
+  OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.account_id);
+-- s_scalar_correlated
+SELECT a.id, (SELECT sum(e.amount) FROM events e WHERE e.account_id = a.id) AS total,
+  (SELECT count(*) FROM events e WHERE e.account_id = a.id) AS n FROM accounts a;
+-- s_scalar_where
+SELECT e.id, e.amount FROM events e WHERE e.amount > (SELECT avg(e2.amount) FROM events e2 WHERE e2.account_id = e.account_id);
+-- s_scalar_uncorrelated
+SELECT id, balance FROM accounts WHERE balance > (SELECT avg(balance) FROM accounts);
+-- s_scalar_uncorrelated_select
+SELECT id, amount - (SELECT max(amount) FROM events) AS below_max FROM events WHERE kind = 'buy';
+-- s_exists_uncorrelated
+SELECT id FROM accounts WHERE EXISTS (SELECT 1 FROM merchants WHERE category = 'travel');
+-- s_in_grouped
+SELECT a.id, a.tier FROM accounts a WHERE a.id IN (SELECT account_id FROM events GROUP BY account_id HAVING sum(amount) > 300);
+-- s_nested
+SELECT m.id, m.name FROM merchants m WHERE m.id IN (SELECT e.merchant_id FROM events e
+  WHERE e.account_id IN (SELECT a.id FROM accounts a WHERE a.region = 'north')
+    AND e.amount > (SELECT avg(e2.amount) FROM events e2 WHERE e2.merchant_id = e.merchant_id));
+-- s_exists_grouped_outer
+SELECT a.tier, count(*) AS n FROM accounts a
+  WHERE EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id AND e.kind = 'buy') GROUP BY a.tier;
+-- s_not_exists_join
+SELECT e.id, a.region FROM events e JOIN accounts a ON a.id = e.account_id
+  WHERE NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = e.merchant_id AND m.category IS NOT NULL);
+-- s_left_join_exists
+SELECT a.id, e.id AS eid FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  WHERE EXISTS (SELECT 1 FROM merchants m WHERE m.id = e.merchant_id) OR e.id IS NULL;
+-- s_scalar_case
+SELECT a.id, CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id AND e.amount < 0) THEN 'debtor' ELSE 'ok' END AS status
+  FROM accounts a;
+-- u_union
+SELECT region FROM accounts UNION SELECT kind FROM events;
+-- u_union_then_all
+SELECT account_id AS id FROM events UNION SELECT id FROM accounts WHERE tier = 'gold' UNION ALL SELECT id FROM merchants;
+-- u_union_grouped_outer
+SELECT s.v, count(*) AS n FROM (SELECT region AS v FROM accounts UNION SELECT kind FROM events) s GROUP BY s.v;
+-- i_intersect
+SELECT account_id, kind FROM events WHERE amount > 50 INTERSECT SELECT account_id, kind FROM events WHERE note IS NULL;
+-- x_except
+SELECT id FROM accounts EXCEPT SELECT account_id FROM events;
+-- x_except_nulls
+SELECT region, tier FROM accounts EXCEPT SELECT region, 'gold' FROM accounts WHERE balance > 100;
+-- x_except_then_union
+SELECT id FROM accounts EXCEPT SELECT account_id FROM events WHERE kind = 'fee' UNION SELECT id FROM merchants;
+-- d_distinct_on
+SELECT DISTINCT ON (account_id) account_id, id, amount FROM events ORDER BY account_id, amount DESC, id;
+-- d_distinct_on_join
+SELECT DISTINCT ON (a.region) a.region, a.id, e.amount FROM accounts a JOIN events e ON e.account_id = a.id
+  ORDER BY a.region, e.amount, e.id;
+-- w_top_per_group
+SELECT t.account_id, t.id, t.rn FROM (SELECT account_id, id, row_number() OVER (PARTITION BY account_id ORDER BY amount DESC, id) AS rn
+  FROM events) t WHERE t.rn <= 2;
+-- w_subquery_running
+SELECT t.id, t.running FROM (SELECT id, sum(amount) OVER (PARTITION BY kind ORDER BY id) AS running FROM events) t
+  WHERE t.running > 100;

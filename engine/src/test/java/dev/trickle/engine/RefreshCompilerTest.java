@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trickle.protocol.RefreshMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RefreshCompilerTest {
   private final RefreshCompiler compiler = new RefreshCompiler();
   private final FakeSchemaCatalog catalog = new FakeSchemaCatalog()
-      .table("orders", List.of("id"), "id integer", "region text", "amount integer");
+      .table("orders", List.of("id"), "id integer", "region text", "amount integer")
+      .table("regions", List.of("name"), "name text", "manager text");
 
   private static final String BY_REGION =
       "SELECT orders.region, sum(orders.amount) AS total FROM public.orders GROUP BY orders.region";
@@ -48,6 +51,37 @@ class RefreshCompilerTest {
             RefreshMode.DIFFERENTIAL, catalog, List.of()));
     assertEquals("stream table 'public.noisy': DIFFERENTIAL refresh cannot maintain volatile function random(); "
         + "use refresh_mode => 'AUTO' or 'FULL'", error.getMessage());
+  }
+
+  @Test
+  void shouldFollowTheTablesOfSubqueriesInExpressions() {
+    Compilation compilation = compiler.compile("public.managed", "SELECT o.id FROM public.orders o WHERE NOT (EXISTS "
+        + "(SELECT 1 FROM public.regions r WHERE r.name = o.region AND r.manager IS NOT NULL))", RefreshMode.DIFFERENTIAL,
+        catalog, List.of(new OutputColumnInfo("id", "integer")));
+    assertEquals(List.of(16384L, 16385L), compilation.program().sources());
+    assertTrue(compilation.program().plan().contains("SubPlan EXISTS correlated"), compilation.program().plan());
+    assertTrue(compilation.program().fullSql().contains("FROM \"public\".\"regions\" AS r"), compilation.program().fullSql());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "SELECT a.id FROM public.orders a LEFT JOIN public.orders b ON b.id = a.id RIGHT JOIN public.regions r "
+          + "ON r.name = coalesce(b.region, a.region)"
+          + "|RIGHT JOIN whose condition can match NULL-padded rows of b (compare a column of b with =, <, >, <=, >= or <> in it)",
+      "SELECT o.region FROM public.orders o GROUP BY o.region HAVING count(*) > (SELECT count(*) FROM public.regions)"
+          + "|a subquery in HAVING",
+      "SELECT o.id FROM public.orders o WHERE o.region = ANY (SELECT r.name FROM public.regions r)"
+          + "|ANY or ALL over a subquery",
+      "SELECT o.id FROM public.orders o WHERE o.region IN (SELECT r.name FROM public.regions r UNION SELECT 'x')"
+          + "|a set operation or WITH inside an expression subquery",
+      "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT 1 FROM (SELECT r.name FROM public.regions r) s "
+          + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside an expression subquery (s)"})
+  void shouldRefuseWhatItCannotMaintainNamingIt(String query, String construct) {
+    UnsupportedRefreshModeException error = assertThrows(UnsupportedRefreshModeException.class,
+        () -> compiler.compile("public.t", query, RefreshMode.DIFFERENTIAL, catalog,
+            List.of(new OutputColumnInfo("id", "integer"))));
+    assertEquals("stream table 'public.t': DIFFERENTIAL refresh cannot maintain " + construct
+        + "; use refresh_mode => 'AUTO' or 'FULL'", error.getMessage());
   }
 
   @Test

@@ -69,8 +69,8 @@ final class AggregateDeltaRule {
     for (int i = 0; i < nodes.size(); i++) {
       selected.add(nodes.get(i) + " AS __pgt_t" + (i + 1));
     }
-    List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", selected)
-        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
+    List<String> types = context.typesOf(ctes.statement("SELECT " + String.join(", ", selected)
+        + core.fromWhere(alias -> ItemForm.NEW, core.where(), ctes)));
     List<AggregateCall> calls = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       calls.add(AggregateCall.of(nodes.get(i), types.get(i)));

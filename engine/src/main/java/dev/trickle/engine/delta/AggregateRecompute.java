@@ -46,7 +46,7 @@ final class AggregateRecompute {
       sql.append("DISTINCT ");
     }
     sql.append(context.rowId(keys.expressions())).append(" AS __pgt_row_id, ").append(String.join(", ", outputs))
-        .append(core.fromWhere(alias -> ItemForm.NEW, Set.of(), where, ctes));
+        .append(core.fromWhere(alias -> ItemForm.NEW, where, ctes));
     if (block.aggregated() && keys.size() > 0) {
       sql.append("\n GROUP BY ").append(String.join(", ", keys.expressions()));
     }

@@ -1,12 +1,10 @@
 package dev.trickle.engine.delta;
 
 import dev.trickle.engine.model.Block;
-import dev.trickle.engine.model.JoinKind;
 import dev.trickle.engine.model.JoinStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -38,15 +36,9 @@ final class CoreQuery {
     return lineage;
   }
 
-  /** The aliases of items not on the nullable side of a LEFT join. */
+  /** The aliases of items never padded with NULLs by an outer join. */
   List<String> preserved() {
-    List<String> preserved = new ArrayList<>();
-    if (block.from() != null) {
-      preserved.add(block.from().first().alias());
-      block.from().joins().stream().filter(join -> join.kind() != JoinKind.LEFT)
-          .forEach(join -> preserved.add(join.item().alias()));
-    }
-    return preserved;
+    return block.from() == null ? List.of() : block.from().preserved();
   }
 
   /** The product of the weights of the weighted items, or "1". */
@@ -60,11 +52,8 @@ final class CoreQuery {
     return weights.isEmpty() ? "1::bigint" : String.join(" * ", weights);
   }
 
-  /**
-   * "FROM ... [WHERE ...]" with items in the given forms; items in {@code innerJoined} join as
-   * INNER even if the query LEFT-joins them. {@code where} replaces the block's WHERE (null: none).
-   */
-  String fromWhere(Function<String, ItemForm> forms, Set<String> innerJoined, String where, Ctes ctes) {
+  /** "FROM ... [WHERE ...]" with items in the given forms; {@code where} replaces the block's WHERE (null: none). */
+  String fromWhere(Function<String, ItemForm> forms, String where, Ctes ctes) {
     if (block.from() == null) {
       return where == null ? "" : " WHERE " + where;
     }
@@ -73,11 +62,12 @@ final class CoreQuery {
     for (JoinStep join : block.from().joins()) {
       RenderedItem item = items.get(join.item().alias());
       String rendered = item.render(forms.apply(item.alias()), ctes);
-      JoinKind kind = join.kind() == JoinKind.LEFT && innerJoined.contains(item.alias()) ? JoinKind.INNER : join.kind();
-      switch (kind) {
+      switch (join.kind()) {
         case CROSS -> sql.append("\n CROSS JOIN ").append(rendered);
         case INNER -> sql.append("\n JOIN ").append(rendered).append(" ON ").append(join.condition());
         case LEFT -> sql.append("\n LEFT JOIN ").append(rendered).append(" ON ").append(join.condition());
+        case RIGHT -> sql.append("\n RIGHT JOIN ").append(rendered).append(" ON ").append(join.condition());
+        case FULL -> sql.append("\n FULL JOIN ").append(rendered).append(" ON ").append(join.condition());
       }
     }
     if (where != null) {

@@ -31,7 +31,8 @@ public final class DeltaRules {
     }
     ProgramContext context = new ProgramContext(catalog, outputs, query);
     ProgramParts parts = rule(query, context);
-    return new Program(parts.fullSql(), parts.deltaSql(), context.sources().sources(), parts.aux(), parts.strategy());
+    return new Program(context.currentTables(parts.fullSql()), context.currentTables(parts.deltaSql()),
+        context.sources().sources(), parts.aux(), parts.strategy());
   }
 
   private static ProgramParts rule(QueryNode query, ProgramContext context) {

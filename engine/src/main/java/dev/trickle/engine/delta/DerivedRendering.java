@@ -16,8 +16,7 @@ final class DerivedRendering implements RenderedItem {
   }
 
   static DerivedRendering of(DerivedItem item, ProgramContext context) {
-    return new DerivedRendering(item, SubqueryCompiler.compile(item.query(), context,
-        "__pgt_sub_" + item.alias().replaceAll("[^a-z0-9_]", "_")));
+    return new DerivedRendering(item, SubqueryCompiler.compile(item.query(), context, context.cteName(item)));
   }
 
   @Override

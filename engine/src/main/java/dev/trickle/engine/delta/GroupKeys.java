@@ -30,7 +30,7 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     List<Boolean> nullable = new ArrayList<>();
     Set<ColumnRef> insideExpressionKeys = new LinkedHashSet<>();
     for (Expression key : block.groupBy()) {
-      Expression bare = unwrap(key);
+      Expression bare = Expressions.unwrapped(key);
       expressions.add(bare.toString());
       ColumnRef column = Expressions.asColumn(bare).orElse(null);
       columns.add(column);
@@ -51,7 +51,7 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
       }
     }
     for (Expression expression : outside) {
-      String rest = unwrap(expression).toString();
+      String rest = Expressions.unwrapped(expression).toString();
       for (String key : expressionKeys) {
         rest = rest.replace(key, "");
       }
@@ -81,22 +81,12 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     return java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$\"])\"?" + name + "\"?(?![A-Za-z0-9_$\"])").matcher(sql).find();
   }
 
-  private static Expression unwrap(Expression expression) {
-    Expression current = expression;
-    while (current instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
-      current = parenthesis.getExpression();
-    }
-    return current;
-  }
-
   private static boolean isNullable(Block block, ColumnRef column) {
     FromItem item = block.owner(column).orElse(null);
     if (item == null) {
       return true;
     }
-    boolean preserved = block.from().first() == item
-        || block.from().joins().stream().anyMatch(join -> join.item() == item
-            && join.kind() != dev.trickle.engine.model.JoinKind.LEFT);
+    boolean preserved = block.from().preserved().contains(item.alias());
     if (!preserved || !(item instanceof TableItem table)) {
       return true;
     }
@@ -129,7 +119,7 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
   String groupedSelect(CoreQuery core, List<String> columns) {
     Ctes ctes = new Ctes();
     String sql = "SELECT " + String.join(", ", columns)
-        + core.fromWhere(alias -> ItemForm.NEW, java.util.Set.of(), core.where(), ctes);
+        + core.fromWhere(alias -> ItemForm.NEW, core.where(), ctes);
     if (size() > 0) {
       sql += "\n GROUP BY " + String.join(", ", expressions);
     }

@@ -29,7 +29,7 @@ final class JoinDeltaRule {
         return position < index ? ItemForm.NEW : position == index ? ItemForm.DELTA : ItemForm.OLD_ZSET;
       };
       terms.add("SELECT " + String.join(", ", select) + ", " + core.weight(forms) + " AS __pgt_w"
-          + core.fromWhere(forms, Set.of(), core.where(), ctes));
+          + core.fromWhere(forms, core.where(), ctes));
     }
     return String.join("\nUNION ALL\n", terms);
   }

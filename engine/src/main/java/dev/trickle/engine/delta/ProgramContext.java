@@ -6,6 +6,7 @@ import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.model.SubqueryTables;
 import dev.trickle.engine.model.TableItem;
 import dev.trickle.engine.model.UnionAll;
 import java.util.LinkedHashMap;
@@ -18,14 +19,16 @@ final class ProgramContext {
   private final List<OutputColumnInfo> outputs;
   private final SourceDeltas sources;
   private final List<String> rowIdPrefix;
+  private final Map<DerivedItem, String> cteNames;
 
   ProgramContext(SchemaCatalog catalog, List<OutputColumnInfo> outputs, QueryNode query) {
-    this(catalog, outputs, new SourceDeltas(), List.of());
+    this(catalog, outputs, new SourceDeltas(), List.of(), new java.util.IdentityHashMap<>());
     register(query);
   }
 
   private ProgramContext(SchemaCatalog catalog, List<OutputColumnInfo> outputs, SourceDeltas sources,
-      List<String> rowIdPrefix) {
+      List<String> rowIdPrefix, Map<DerivedItem, String> cteNames) {
+    this.cteNames = cteNames;
     this.catalog = catalog;
     this.outputs = List.copyOf(outputs);
     this.sources = sources;
@@ -34,7 +37,13 @@ final class ProgramContext {
 
   /** The same context for one branch of a top-level UNION ALL: row ids also hash the branch. */
   ProgramContext branch(int number) {
-    return new ProgramContext(catalog, outputs, sources, List.of(Integer.toString(number)));
+    return new ProgramContext(catalog, outputs, sources, List.of(Integer.toString(number)), cteNames);
+  }
+
+  /** The name of the CTE holding a subquery's change: numbered in compile order, so unique within the program. */
+  String cteName(DerivedItem item) {
+    return cteNames.computeIfAbsent(item,
+        key -> "__pgt_sub" + (cteNames.size() + 1) + "_" + key.alias().replaceAll("[^a-z0-9_]", "_"));
   }
 
   /** SQL for the stream table row id of a row identified by {@code values}. */
@@ -52,13 +61,31 @@ final class ProgramContext {
     Block block = (Block) query;
     if (block.from() != null) {
       for (FromItem item : block.from().items()) {
-        if (item instanceof TableItem table) {
+        if (item instanceof TableItem table && !block.subqueries().isEmpty()) {
+          sources.registerAll(table.relation());
+        } else if (item instanceof TableItem table) {
           sources.register(table);
         } else {
           register(((DerivedItem) item).query());
         }
       }
     }
+    block.subqueries().forEach(subquery -> register(subquery.query()));
+  }
+
+  /** The column types of a generated query, asked of the catalog (subquery tables read as they are now). */
+  List<String> typesOf(String query) {
+    return catalog.typesOf(currentTables(query));
+  }
+
+  /** The SQL with the tables of expression subqueries read as they are now. */
+  String currentTables(String sql) {
+    return SubqueryTables.replace(sql, oid -> sources.relation(oid).qualifiedName());
+  }
+
+  /** The SQL with the tables of expression subqueries read as they were before the change. */
+  String oldTables(String sql, Ctes ctes) {
+    return SubqueryTables.replace(sql, oid -> sources.oldRows(sources.relation(oid), ctes));
   }
 
   SchemaCatalog catalog() {
@@ -90,8 +117,8 @@ final class ProgramContext {
   /** The change of a block as a Z-set with the given select list. */
   String blockDelta(Block block, List<String> select, Ctes ctes) {
     CoreQuery core = core(block);
-    return block.from() != null && block.from().hasOuterJoins()
-        ? OuterJoinDeltaRule.delta(core, select, ctes)
+    return block.from() != null && (block.from().hasOuterJoins() || !block.subqueries().isEmpty())
+        ? AffectedRowsDeltaRule.delta(core, select, ctes, this)
         : JoinDeltaRule.delta(core, select, ctes);
   }
 }

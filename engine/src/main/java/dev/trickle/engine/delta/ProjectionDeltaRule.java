@@ -28,7 +28,7 @@ final class ProjectionDeltaRule {
     }
     Ctes fullCtes = new Ctes();
     String full = fullCtes.statement("SELECT " + context.rowId(lineage) + " AS __pgt_row_id, " + String.join(", ", outputs)
-        + core.fromWhere(alias -> ItemForm.NEW, java.util.Set.of(), core.where(), fullCtes));
+        + core.fromWhere(alias -> ItemForm.NEW, core.where(), fullCtes));
     return new ProgramParts(full, delta(block, core, lineage, context), List.of(), "projection: rows identified by source keys");
   }
 
@@ -50,7 +50,7 @@ final class ProjectionDeltaRule {
     for (int i = 0; i < outputNames.size(); i++) {
       columns.add(outputNames.get(i) + " AS " + Sql.identifier(context.outputs().get(i).name()));
     }
-    if (core.items().size() == 1 && core.items().get(0) instanceof TableRendering) {
+    if (core.items().size() == 1 && core.items().get(0) instanceof TableRendering && block.subqueries().isEmpty()) {
       // One table's consolidated change holds at most a row's old version (-1) and new one (+1)
       // per key; the refresh keeps the new one, so no netting is needed.
       return ctes.statement("SELECT " + context.rowId(lineageNames) + " AS __pgt_row_id, "

@@ -28,6 +28,14 @@ final class SourceDeltas {
     needed.addAll(item.columns());
   }
 
+  /** Registers every column of a relation read inside an expression subquery. */
+  void registerAll(RelationInfo relation) {
+    relations.put(relation.oid(), relation);
+    Set<String> needed = columns.computeIfAbsent(relation.oid(), key -> new LinkedHashSet<>());
+    needed.addAll(relation.key());
+    relation.columns().forEach(column -> needed.add(column.name()));
+  }
+
   /** The columns rendered for a relation: key first, then used columns in table order. */
   List<String> columnsOf(RelationInfo relation) {
     Set<String> needed = columns.get(relation.oid());
@@ -46,9 +54,35 @@ final class SourceDeltas {
             + " WHERE __pgt_op IN ('I', 'D')\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
   }
 
+  /** A relation's rows before the change, exactly: untouched current rows plus the old images. */
+  String oldRows(RelationInfo relation, Ctes ctes) {
+    String key = String.join(", ", relation.key().stream().map(Sql::identifier).toList());
+    String columns = quotedColumns(relation);
+    String delta = deltaCte(relation, ctes);
+    return "(SELECT " + columns + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") NOT IN (SELECT " + key
+        + " FROM " + delta + ") UNION ALL SELECT " + columns + " FROM " + delta + " WHERE __pgt_w < 0)";
+  }
+
+  /** The current versions of the rows of a relation the change touched. */
+  String touchedNewRows(RelationInfo relation, Ctes ctes) {
+    String key = String.join(", ", relation.key().stream().map(Sql::identifier).toList());
+    return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") IN (SELECT "
+        + key + " FROM " + deltaCte(relation, ctes) + "))";
+  }
+
+  /** The old versions of the rows of a relation the change touched. */
+  String touchedOldRows(RelationInfo relation, Ctes ctes) {
+    return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0)";
+  }
+
   /** The quoted column list of a relation's rendering. */
   String quotedColumns(RelationInfo relation) {
     return String.join(", ", columnsOf(relation).stream().map(Sql::identifier).toList());
+  }
+
+  /** A registered relation. */
+  RelationInfo relation(long oid) {
+    return relations.get(oid);
   }
 
   /** The oids of every relation registered, in order. */

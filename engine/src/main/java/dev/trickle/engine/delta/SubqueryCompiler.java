@@ -7,7 +7,6 @@ import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.UnionAll;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Compiles queries used as FROM items: blocks that select and join, blocks that group or use
@@ -22,10 +21,58 @@ final class SubqueryCompiler {
       return union(union, context, name);
     }
     Block block = (Block) query;
-    if (block.windowed() || block.limited()) {
-      throw new UnsupportedQueryException("a window function or LIMIT inside a subquery");
+    if (block.limited()) {
+      throw new UnsupportedQueryException("LIMIT inside a subquery");
+    }
+    if (block.windowed()) {
+      return windowed(block, context, name);
     }
     return block.aggregated() || block.distinct() ? grouped(block, context, name) : projection(block, context, name);
+  }
+
+  /**
+   * A block with window functions over rows: the partitions its input change touched are
+   * recomputed whole, on the current state (+1) and on the exact old state (−1).
+   */
+  private static Subquery windowed(Block block, ProgramContext context, String name) {
+    if (block.aggregated() || block.distinct()) {
+      throw new UnsupportedQueryException("a window function over groups or with DISTINCT inside a subquery");
+    }
+    CoreQuery core = context.core(block);
+    requireKeys(core);
+    List<String> partition = WindowDeltaRule.commonPartition(block).stream().map(Object::toString).toList();
+    GroupKeys keys = new GroupKeys(partition, java.util.Collections.nCopies(partition.size(), null),
+        java.util.Collections.nCopies(partition.size(), true));
+    List<String> select = new ArrayList<>(outputs(block));
+    select.add(RowIds.of(core.lineage()) + " AS __pgt_k1");
+    String list = String.join(", ", select);
+    String newSql = context.currentTables("SELECT " + list + core.fromWhere(alias -> ItemForm.NEW, core.where(), new Ctes()));
+    return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
+      List<String> probe = new ArrayList<>();
+      for (int i = 0; i < partition.size(); i++) {
+        probe.add(partition.get(i) + " AS __pgt_g" + (i + 1));
+      }
+      if (probe.isEmpty()) {
+        probe.add("1 AS __pgt_g0");
+      }
+      String input = ctes.add("__pgt_sin", context.blockDelta(block, probe, ctes));
+      String restriction = partition.isEmpty() ? "EXISTS (SELECT 1 FROM " + input + ")" : keys.restriction(
+          ctes.add("__pgt_sag", "SELECT DISTINCT " + String.join(", ", groupNames(keys)) + " FROM " + input));
+      String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
+      String changes = ctes.add("__pgt_sz", "SELECT " + list + ", 1::bigint AS __pgt_w"
+          + core.fromWhere(alias -> ItemForm.NEW, where, ctes) + "\nUNION ALL\n" + context.oldTables("SELECT " + list
+          + ", -1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes));
+      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
+          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+    });
+  }
+
+  private static void requireKeys(CoreQuery core) {
+    for (RenderedItem item : core.items()) {
+      if (item.lineage().isEmpty()) {
+        throw new UnsupportedQueryException("rows of " + item.alias() + ", which has no primary key");
+      }
+    }
   }
 
   private static List<String> outputs(Block block) {
@@ -42,16 +89,12 @@ final class SubqueryCompiler {
 
   private static Subquery projection(Block block, ProgramContext context, String name) {
     CoreQuery core = context.core(block);
-    for (RenderedItem item : core.items()) {
-      if (item.lineage().isEmpty()) {
-        throw new UnsupportedQueryException("rows of " + item.alias() + ", which has no primary key");
-      }
-    }
+    requireKeys(core);
     String identity = RowIds.of(core.lineage()) + " AS __pgt_k1";
     List<String> select = new ArrayList<>(outputs(block));
     select.add(identity);
-    String newSql = "SELECT " + String.join(", ", select)
-        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), new Ctes());
+    String newSql = context.currentTables("SELECT " + String.join(", ", select)
+        + core.fromWhere(alias -> ItemForm.NEW, core.where(), new Ctes()));
     return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
       String changes = ctes.add("__pgt_sz", context.blockDelta(block, select, ctes));
       return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
@@ -108,7 +151,7 @@ final class SubqueryCompiler {
     List<String> select = new ArrayList<>(outputs(block));
     select.add(RowIds.of(keys.expressions()) + " AS __pgt_k1");
     String sql = "SELECT " + (block.distinct() ? "DISTINCT " : "") + String.join(", ", select)
-        + core.fromWhere(alias -> form, Set.of(), where, ctes);
+        + core.fromWhere(alias -> form, where, ctes);
     if (block.aggregated() && keys.size() > 0) {
       sql += "\n GROUP BY " + String.join(", ", keys.expressions());
     }
@@ -119,7 +162,7 @@ final class SubqueryCompiler {
       // An aggregate without GROUP BY yields a row even from no input: keep it only when changed.
       sql = "SELECT * FROM (" + sql + ") __pgt_g WHERE EXISTS (SELECT 1 FROM " + affected + ")";
     }
-    return sql;
+    return form == ItemForm.OLD_EXACT ? context.oldTables(sql, ctes) : context.currentTables(sql);
   }
 
   private static Subquery union(UnionAll union, ProgramContext context, String name) {

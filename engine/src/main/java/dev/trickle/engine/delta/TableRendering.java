@@ -28,18 +28,14 @@ final class TableRendering implements RenderedItem {
   public String render(ItemForm form, Ctes ctes) {
     String table = item.relation().qualifiedName();
     String columns = deltas.quotedColumns(item.relation());
-    String key = "(" + String.join(", ", item.relation().key().stream().map(Sql::identifier).toList()) + ")";
     String sql = switch (form) {
       case NEW -> table;
       case DELTA -> deltas.deltaCte(item.relation(), ctes);
       case OLD_ZSET -> "(SELECT " + columns + ", 1::bigint AS __pgt_w FROM " + table
           + " UNION ALL SELECT " + columns + ", -__pgt_w FROM " + deltas.deltaCte(item.relation(), ctes) + ")";
-      case OLD_EXACT -> "(SELECT " + columns + " FROM " + table + " WHERE " + key + " NOT IN (SELECT " + key.substring(1,
-          key.length() - 1) + " FROM " + deltas.deltaCte(item.relation(), ctes) + ") UNION ALL SELECT " + columns
-          + " FROM " + deltas.deltaCte(item.relation(), ctes) + " WHERE __pgt_w < 0)";
-      case TOUCHED_NEW -> "(SELECT " + columns + " FROM " + table + " WHERE " + key + " IN (SELECT "
-          + key.substring(1, key.length() - 1) + " FROM " + deltas.deltaCte(item.relation(), ctes) + "))";
-      case TOUCHED_OLD -> "(SELECT " + columns + " FROM " + deltas.deltaCte(item.relation(), ctes) + " WHERE __pgt_w < 0)";
+      case OLD_EXACT -> deltas.oldRows(item.relation(), ctes);
+      case TOUCHED_NEW -> deltas.touchedNewRows(item.relation(), ctes);
+      case TOUCHED_OLD -> deltas.touchedOldRows(item.relation(), ctes);
     };
     return sql + " AS " + Sql.identifier(item.alias());
   }

@@ -50,7 +50,7 @@ final class TopNDeltaRule {
       outputs.add(block.select().get(i).expression() + " AS " + Sql.identifier(context.outputs().get(i).name()));
     }
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", outputs))
-        .append(core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes));
+        .append(core.fromWhere(alias -> ItemForm.NEW, core.where(), ctes));
     if (block.aggregated() && !identity.isEmpty()) {
       sql.append("\n GROUP BY ").append(String.join(", ", identity));
     }

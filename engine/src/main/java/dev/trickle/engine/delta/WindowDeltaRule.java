@@ -35,7 +35,7 @@ final class WindowDeltaRule {
   }
 
   /** The PARTITION BY expressions every window call shares (empty: the whole result is one partition). */
-  private static List<Expression> commonPartition(Block block) {
+  static List<Expression> commonPartition(Block block) {
     List<Expression> common = null;
     for (OutputColumn column : block.select()) {
       for (AnalyticExpression call : Expressions.windowCalls(column.expression())) {
@@ -80,7 +80,7 @@ final class WindowDeltaRule {
     Ctes fullCtes = new Ctes();
     String full = fullCtes.statement("SELECT " + context.rowId(core.lineage()) + " AS __pgt_row_id, "
         + String.join(", ", outputs) + ", " + partitionHash + " AS __pgt_partition"
-        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), fullCtes));
+        + core.fromWhere(alias -> ItemForm.NEW, core.where(), fullCtes));
 
     Ctes ctes = new Ctes();
     List<String> select = new ArrayList<>();
@@ -110,7 +110,7 @@ final class WindowDeltaRule {
     String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
     String delta = ctes.statement("SELECT " + context.rowId(core.lineage()) + " AS __pgt_row_id, 'I' AS __pgt_op, "
         + String.join(", ", outputs) + ", " + partitionHash + " AS __pgt_partition"
-        + core.fromWhere(alias -> ItemForm.NEW, Set.of(), where, ctes)
+        + core.fromWhere(alias -> ItemForm.NEW, where, ctes)
         + "\nUNION ALL\nSELECT s.__pgt_row_id, 'D', " + String.join(", ", nullColumns(context, aux)) + " FROM {{self}} s WHERE "
         + affectedPartitions);
     return new ProgramParts(full, delta, aux, "window: affected partitions recomputed from current rows");
@@ -149,8 +149,8 @@ final class WindowDeltaRule {
       for (int i = 0; i < keys.size(); i++) {
         probed.add(keys.expressions().get(i) + " AS __pgt_t" + (i + 1));
       }
-      List<String> types = context.catalog().typesOf(ctes.statement("SELECT " + String.join(", ", probed)
-          + core.fromWhere(alias -> ItemForm.NEW, Set.of(), core.where(), ctes)));
+      List<String> types = context.typesOf(ctes.statement("SELECT " + String.join(", ", probed)
+          + core.fromWhere(alias -> ItemForm.NEW, core.where(), ctes)));
       List<AuxColumn> aux = new ArrayList<>();
       aux.add(new AuxColumn("__pgt_partition", "bigint", !partition.isEmpty()));
       for (int i = 0; i < keys.size(); i++) {

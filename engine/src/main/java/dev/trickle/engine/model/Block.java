@@ -11,6 +11,7 @@ import net.sf.jsqlparser.statement.select.OrderByElement;
  * @param from null for a SELECT without FROM
  * @param aggregated whether it groups (GROUP BY or aggregates in the select list or HAVING)
  * @param limit null when there is none
+ * @param subqueries the subqueries in its WHERE and select list, outermost first
  */
 public record Block(
     FromClause from,
@@ -22,10 +23,12 @@ public record Block(
     boolean distinct,
     List<OrderByElement> orderBy,
     Long limit,
-    Long offset) implements QueryNode {
+    Long offset,
+    List<ExpressionSubquery> subqueries) implements QueryNode {
 
   public Block {
     groupBy = List.copyOf(groupBy);
+    subqueries = List.copyOf(subqueries);
     select = List.copyOf(select);
     orderBy = List.copyOf(orderBy);
   }

@@ -60,7 +60,19 @@ public final class Expressions {
     }
 
     @Override
+    public <S> Void visit(net.sf.jsqlparser.statement.select.Select select, S context) {
+      subquery = true;
+      return null;
+    }
+
+    @Override
     public <S> Void visit(ParenthesedSelect select, S context) {
+      subquery = true;
+      return null;
+    }
+
+    @Override
+    public <S> Void visit(net.sf.jsqlparser.expression.operators.relational.ExistsExpression exists, S context) {
       subquery = true;
       return null;
     }
@@ -253,16 +265,28 @@ public final class Expressions {
     return scan.columns;
   }
 
+  /** The expression without the parentheses around it (JSqlParser reads "(x)" as a one-element list). */
+  public static Expression unwrapped(Expression expression) {
+    Expression current = expression;
+    while (true) {
+      if (current instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
+        current = parenthesis.getExpression();
+      } else if (current instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> list
+          && list.size() == 1) {
+        current = list.get(0);
+      } else {
+        return current;
+      }
+    }
+  }
+
   /** The AND-ed parts of a condition (parentheses around it removed); empty for null. */
   public static List<Expression> conjuncts(Expression condition) {
     List<Expression> parts = new ArrayList<>();
     if (condition == null) {
       return parts;
     }
-    Expression current = condition;
-    while (current instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
-      current = parenthesis.getExpression();
-    }
+    Expression current = unwrapped(condition);
     if (current instanceof net.sf.jsqlparser.expression.operators.conditional.AndExpression and) {
       parts.addAll(conjuncts(and.getLeftExpression()));
       parts.addAll(conjuncts(and.getRightExpression()));

@@ -17,8 +17,27 @@ public record FromClause(FromItem first, List<JoinStep> joins) {
     return items;
   }
 
-  /** Whether any join is a LEFT join. */
+  /** Whether any join is an outer (LEFT, RIGHT or FULL) join. */
   public boolean hasOuterJoins() {
-    return joins.stream().anyMatch(join -> join.kind() == JoinKind.LEFT);
+    return joins.stream().anyMatch(join -> join.kind() == JoinKind.LEFT || join.kind() == JoinKind.RIGHT
+        || join.kind() == JoinKind.FULL);
+  }
+
+  /** The aliases of the items never padded with NULLs by an outer join, in FROM order. */
+  public List<String> preserved() {
+    List<String> preserved = new ArrayList<>();
+    preserved.add(first.alias());
+    for (JoinStep join : joins) {
+      switch (join.kind()) {
+        case INNER, CROSS -> preserved.add(join.item().alias());
+        case LEFT -> { }
+        case RIGHT -> {
+          preserved.clear();
+          preserved.add(join.item().alias());
+        }
+        case FULL -> preserved.clear();
+      }
+    }
+    return preserved;
   }
 }

@@ -4,5 +4,9 @@ package dev.trickle.engine.model;
 public enum JoinKind {
   INNER,
   CROSS,
-  LEFT
+  LEFT,
+  /** Preserves the new item; everything before it becomes nullable. */
+  RIGHT,
+  /** Preserves both sides: every item becomes nullable. */
+  FULL
 }

@@ -1,18 +1,40 @@
 package dev.trickle.engine.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Renders a query model as an indented operator tree, outermost operator first. */
 public final class PlanPrinter {
   private PlanPrinter() {}
 
-  /** The tree, one operator per line. */
+  /** The tree, one operator per line; subqueries in expressions are printed under their block. */
   public static String print(QueryNode query) {
     List<String> lines = new ArrayList<>();
     print(query, 0, lines);
-    return String.join("\n", lines);
+    Map<Long, String> names = new HashMap<>();
+    tables(query, names);
+    return SubqueryTables.replace(String.join("\n", lines), names::get);
+  }
+
+  private static void tables(QueryNode query, Map<Long, String> names) {
+    if (query instanceof UnionAll union) {
+      union.branches().forEach(branch -> tables(branch, names));
+      return;
+    }
+    Block block = (Block) query;
+    if (block.from() != null) {
+      for (FromItem item : block.from().items()) {
+        if (item instanceof TableItem table) {
+          names.put(table.relation().oid(), table.relation().qualifiedName());
+        } else {
+          tables(((DerivedItem) item).query(), names);
+        }
+      }
+    }
+    block.subqueries().forEach(subquery -> tables(subquery.query(), names));
   }
 
   private static void print(QueryNode query, int depth, List<String> lines) {
@@ -43,6 +65,11 @@ public final class PlanPrinter {
     }
     if (block.where() != null) {
       lines.add(indent(level++) + "Filter " + block.where());
+    }
+    for (ExpressionSubquery subquery : block.subqueries()) {
+      lines.add(indent(level) + "SubPlan " + subquery.kind() + (subquery.correlated() ? " correlated" : "")
+          + (subquery.kind() == ExpressionSubquery.Kind.IN ? " tested=" + subquery.tested() : ""));
+      print(subquery.query(), level + 1, lines);
     }
     if (block.from() != null) {
       printFrom(block.from(), level, lines);

@@ -25,6 +25,41 @@ final class JoinConditions {
     return condition;
   }
 
+  /**
+   * Refuses a RIGHT or FULL join whose condition could match a row of the items before it that
+   * an earlier outer join padded with NULLs: for each such item the condition reads, one of its
+   * AND-ed parts must compare a bare column of that item (a comparison with NULL never holds).
+   * Then a row of the preserved side changes its matches only through rows that involve a
+   * touched row, which is what the affected-rows rule relies on.
+   */
+  static void requireStrict(Expression condition, String join, Map<String, FromItem> before,
+      java.util.List<dev.trickle.engine.model.JoinStep> steps) {
+    FromItem first = before.values().iterator().next();
+    java.util.List<String> preserved = new dev.trickle.engine.model.FromClause(first, steps).preserved();
+    java.util.Set<String> read = new java.util.HashSet<>();
+    Expressions.columns(condition).forEach(column -> read.add(column.qualifier()));
+    for (String alias : before.keySet()) {
+      if (!preserved.contains(alias) && read.contains(alias) && !comparesColumnOf(condition, alias)) {
+        throw new UnsupportedQueryException(join + " whose condition can match NULL-padded rows of " + alias
+            + " (compare a column of " + alias + " with =, <, >, <=, >= or <> in it)");
+      }
+    }
+  }
+
+  private static boolean comparesColumnOf(Expression condition, String alias) {
+    for (Expression conjunct : Expressions.conjuncts(condition)) {
+      if (conjunct instanceof net.sf.jsqlparser.expression.operators.relational.ComparisonOperator comparison
+          && (isColumnOf(comparison.getLeftExpression(), alias) || isColumnOf(comparison.getRightExpression(), alias))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isColumnOf(Expression expression, String alias) {
+    return Expressions.asColumn(expression).map(column -> alias.equals(column.qualifier())).orElse(false);
+  }
+
   /** The join's condition: its ON expressions and USING columns, AND-ed; null when it has none. */
   static Expression of(Join join, Map<String, FromItem> before, FromItem item) {
     Expression condition = null;

@@ -8,6 +8,7 @@ import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.Volatility;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.DerivedItem;
+import dev.trickle.engine.model.ExpressionSubquery;
 import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.FromClause;
 import dev.trickle.engine.model.FromItem;
@@ -16,7 +17,6 @@ import dev.trickle.engine.model.JoinStep;
 import dev.trickle.engine.model.OutputColumn;
 import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.TableItem;
-import dev.trickle.engine.model.UnionAll;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +38,6 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
-import net.sf.jsqlparser.statement.select.UnionOp;
 import net.sf.jsqlparser.statement.select.WithItem;
 
 /**
@@ -49,6 +48,7 @@ public final class QueryBuilder {
   private final SchemaCatalog catalog;
   private final Map<String, QueryNode> ctes = new HashMap<>();
   private final Map<String, FunctionInfo> functions = new HashMap<>();
+  private final Map<String, FromItem> enclosing = new LinkedHashMap<>();
 
   private QueryBuilder(SchemaCatalog catalog) {
     this.catalog = catalog;
@@ -92,7 +92,7 @@ public final class QueryBuilder {
       return query(parenthesed.getSelect());
     }
     if (select instanceof SetOperationList setOperations) {
-      return unionAll(setOperations);
+      return new SetOperations(this::query).build(setOperations);
     }
     if (select instanceof PlainSelect plain) {
       return block(plain);
@@ -100,22 +100,14 @@ public final class QueryBuilder {
     throw new UnsupportedQueryException(select.getClass().getSimpleName() + " query");
   }
 
-  private QueryNode unionAll(SetOperationList setOperations) {
-    for (var operation : setOperations.getOperations()) {
-      if (!(operation instanceof UnionOp union) || !union.isAll()) {
-        throw new UnsupportedQueryException(operation.toString().trim() + " (only UNION ALL is maintained differentially)");
-      }
-    }
-    if (setOperations.getOrderByElements() != null || setOperations.getLimit() != null
-        || setOperations.getOffset() != null) {
-      throw new UnsupportedQueryException("ORDER BY or LIMIT on a UNION ALL");
-    }
-    List<QueryNode> branches = new ArrayList<>();
-    setOperations.getSelects().forEach(branch -> branches.add(query(branch)));
-    return new UnionAll(branches);
+  private Block block(PlainSelect select) {
+    return build(select).block();
   }
 
-  private Block block(PlainSelect select) {
+  private ExpressionSubqueries.Built build(PlainSelect select) {
+    if (select.getDistinct() != null && select.getDistinct().getOnSelectItems() != null) {
+      return build(distinctOn(select));
+    }
     rejectUnsupportedClauses(select);
     Map<String, FromItem> scope = new LinkedHashMap<>();
     FromClause from = select.getFromItem() == null ? null : fromClause(select, scope);
@@ -136,21 +128,83 @@ public final class QueryBuilder {
     all.removeIf(e -> e == null);
     all.forEach(this::checkExpression);
     boolean aggregated = !groupBy.isEmpty() || all.stream().anyMatch(this::hasAggregate);
-    Block block = new Block(UsedColumns.fillIn(from, all), select.getWhere(), groupBy, select.getHaving(), columns,
-        aggregated, select.getDistinct() != null,
+    if (!enclosing.isEmpty() || Expressions.containsSubquery(select.getWhere())
+        || columns.stream().anyMatch(column -> Expressions.containsSubquery(column.expression()))) {
+      UsedColumns.qualify(from, all, enclosing);
+    }
+    List<ExpressionSubquery> subqueries = subqueries(select, from, columns, aggregated, scope);
+    Block block = new Block(UsedColumns.fillIn(from, all, enclosing), select.getWhere(), groupBy, select.getHaving(),
+        columns, aggregated, select.getDistinct() != null,
         select.getOrderByElements() == null ? List.of() : select.getOrderByElements(),
         constant(select.getLimit() == null ? null : select.getLimit().getRowCount(), "LIMIT"),
-        constant(select.getOffset() == null ? null : select.getOffset().getOffset(), "OFFSET"));
+        constant(select.getOffset() == null ? null : select.getOffset().getOffset(), "OFFSET"), subqueries);
     if (block.limited() && block.orderBy().isEmpty()) {
       throw new UnsupportedQueryException("LIMIT or OFFSET without ORDER BY (its result is not deterministic)");
     }
-    return block;
+    return new ExpressionSubqueries.Built(block, UsedColumns.readsOutside(from, all));
+  }
+
+  /** The block's expression subqueries, built with this block's items in scope. */
+  private List<ExpressionSubquery> subqueries(PlainSelect select, FromClause from, List<OutputColumn> columns,
+      boolean aggregated, Map<String, FromItem> scope) {
+    ExpressionSubqueries.refuse(select.getHaving(), "HAVING");
+    if (select.getGroupBy() != null) {
+      select.getGroupBy().getGroupByExpressionList().forEach(e -> ExpressionSubqueries.refuse((Expression) e, "GROUP BY"));
+    }
+    if (select.getOrderByElements() != null) {
+      select.getOrderByElements().forEach(order -> ExpressionSubqueries.refuse(order.getExpression(), "ORDER BY"));
+    }
+    if (from != null) {
+      from.joins().forEach(join -> ExpressionSubqueries.refuse(join.condition(), "a join condition"));
+    }
+    if (aggregated) {
+      columns.forEach(column -> ExpressionSubqueries.refuse(column.expression(), "the select list of a grouping query"));
+    }
+    ExpressionSubqueries subqueries = new ExpressionSubqueries(inner -> {
+      QueryBuilder builder = new QueryBuilder(catalog).withScope(ctes);
+      builder.enclosing.putAll(enclosing);
+      builder.enclosing.putAll(scope);
+      return builder.build(inner);
+    });
+    subqueries.where(select.getWhere());
+    columns.forEach(column -> subqueries.select(column.expression()));
+    return subqueries.found();
+  }
+
+  /**
+   * DISTINCT ON as the first row of each group by its ORDER BY: the same query numbering rows
+   * with row_number() over the DISTINCT ON expressions, read where the number is 1.
+   */
+  private static PlainSelect distinctOn(PlainSelect select) {
+    if (select.getLimit() != null || select.getOffset() != null) {
+      throw new UnsupportedQueryException("DISTINCT ON with LIMIT or OFFSET");
+    }
+    List<OutputColumn> columns = selectList(select);
+    List<String> on = select.getDistinct().getOnSelectItems().stream().map(Object::toString).toList();
+    String order = select.getOrderByElements() == null ? ""
+        : " ORDER BY " + String.join(", ", select.getOrderByElements().stream().map(Object::toString).toList());
+    List<String> inner = new ArrayList<>();
+    List<String> outer = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      inner.add(columns.get(i).expression() + " AS __pgt_don_c" + (i + 1));
+      outer.add("__pgt_don.__pgt_don_c" + (i + 1) + " AS " + dev.trickle.engine.Sql.identifier(columns.get(i).name()));
+    }
+    inner.add("row_number() OVER (PARTITION BY " + String.join(", ", on) + order + ") AS __pgt_don_rn");
+    select.setDistinct(null);
+    select.setOrderByElements(null);
+    select.setSelectItems(parsePlain("SELECT " + String.join(", ", inner)).getSelectItems());
+    return parsePlain("SELECT " + String.join(", ", outer) + " FROM (" + select + ") __pgt_don WHERE __pgt_don.__pgt_don_rn = 1");
+  }
+
+  private static PlainSelect parsePlain(String sql) {
+    try {
+      return (PlainSelect) CCJSqlParserUtil.parse(sql);
+    } catch (JSQLParserException e) {
+      throw new IllegalStateException("cannot parse generated query " + sql, e);
+    }
   }
 
   private static void rejectUnsupportedClauses(PlainSelect select) {
-    if (select.getDistinct() != null && select.getDistinct().getOnSelectItems() != null) {
-      throw new UnsupportedQueryException("DISTINCT ON");
-    }
     if (select.getGroupBy() != null && select.getGroupBy().getGroupingSets() != null
         && !select.getGroupBy().getGroupingSets().isEmpty()) {
       throw new UnsupportedQueryException("GROUPING SETS, ROLLUP or CUBE");
@@ -195,16 +249,13 @@ public final class QueryBuilder {
     }
     if (joins != null) {
       for (Join join : joins) {
-        steps.add(joinStep(join, scope));
+        steps.add(joinStep(join, scope, steps));
       }
     }
     return first;
   }
 
-  private JoinStep joinStep(Join join, Map<String, FromItem> scope) {
-    if (join.isRight() || join.isFull()) {
-      throw new UnsupportedQueryException((join.isRight() ? "RIGHT" : "FULL OUTER") + " JOIN");
-    }
+  private JoinStep joinStep(Join join, Map<String, FromItem> scope, List<JoinStep> steps) {
     if (join.isNatural()) {
       throw new UnsupportedQueryException("NATURAL JOIN");
     }
@@ -216,6 +267,11 @@ public final class QueryBuilder {
     Expression condition = JoinConditions.of(join, before, item);
     if (join.isLeft()) {
       return new JoinStep(JoinKind.LEFT, item, JoinConditions.require(condition, "LEFT JOIN"));
+    }
+    if (join.isRight() || join.isFull()) {
+      JoinKind kind = join.isRight() ? JoinKind.RIGHT : JoinKind.FULL;
+      JoinConditions.requireStrict(JoinConditions.require(condition, kind + " JOIN"), kind + " JOIN", before, steps);
+      return new JoinStep(kind, item, condition);
     }
     if (condition == null) {
       return new JoinStep(JoinKind.CROSS, item, null);
@@ -288,7 +344,7 @@ public final class QueryBuilder {
       columns.set(i, new OutputColumn(Expressions.unquote(alias.getAliasColumns().get(i).name), columns.get(i).expression()));
     }
     return new Block(block.from(), block.where(), block.groupBy(), block.having(), columns, block.aggregated(),
-        block.distinct(), block.orderBy(), block.limit(), block.offset());
+        block.distinct(), block.orderBy(), block.limit(), block.offset(), block.subqueries());
   }
 
   private static List<OutputColumn> selectList(PlainSelect select) {
@@ -322,9 +378,6 @@ public final class QueryBuilder {
   }
 
   private void checkExpression(Expression expression) {
-    if (Expressions.containsSubquery(expression)) {
-      throw new UnsupportedQueryException("a subquery in an expression (EXISTS, IN or a scalar subquery)");
-    }
     for (String function : Expressions.functionNames(expression)) {
       if (function(function).volatility() == Volatility.VOLATILE) {
         throw new UnsupportedQueryException("volatile function " + function + "()");

@@ -1,0 +1,120 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.model.Expressions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import net.sf.jsqlparser.expression.Expression;
+
+/**
+ * The change of a block with outer joins or expression subqueries, as a Z-set, by recomputing
+ * only the affected rows.
+ *
+ * <p>Neither outer joins (a row is padded with NULLs exactly while nothing matches it) nor
+ * subqueries (a row's EXISTS, IN or scalar value depends on other rows) are linear, so instead
+ * of telescoping the rule finds the rows whose output may have changed and evaluates the block
+ * for just those rows twice: on the current state (+1) and on the exact old state (−1). Rows
+ * are found by their <em>anchors</em>, the keys of the items no outer join pads: every row
+ * joined, before or after the change, with a touched row of some item, and every row whose
+ * subqueries read a touched row ({@link SubqueryCandidates}). When a FULL join pads every
+ * item, a row is affected when any of its items' keys is. Every item needs a key.
+ */
+final class AffectedRowsDeltaRule {
+  private AffectedRowsDeltaRule() {}
+
+  /** The block's change: {@code select} columns plus {@code __pgt_w}. */
+  static String delta(CoreQuery core, List<String> select, Ctes ctes, ProgramContext context) {
+    List<RenderedItem> keyed = core.items();
+    keyed.stream().filter(item -> item.lineage().isEmpty()).findFirst().ifPresent(item -> {
+      throw new UnsupportedQueryException("an outer join or subquery over " + item.alias() + ", which has no primary key");
+    });
+    List<RenderedItem> anchors = keyed.stream().filter(item -> core.preserved().contains(item.alias())).toList();
+    List<RenderedItem> identifying = anchors.isEmpty() ? keyed : anchors;
+    List<String> lineage = new ArrayList<>();
+    identifying.forEach(item -> lineage.addAll(item.lineage()));
+    String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
+    String restriction = anchors.isEmpty() ? anyItemRestriction(identifying, candidates)
+        : anchorRestriction(lineage, candidates);
+    String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
+    String list = String.join(", ", select);
+    return "SELECT " + list + ", 1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.NEW, where, ctes)
+        + "\nUNION ALL\n" + context.oldTables("SELECT " + list + ", -1::bigint AS __pgt_w"
+        + core.fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes);
+  }
+
+  /** Rows whose anchors are candidates; each anchor column is also restricted on its own, for the planner. */
+  private static String anchorRestriction(List<String> lineage, String candidates) {
+    List<String> parts = new ArrayList<>();
+    parts.add("(" + String.join(", ", lineage) + ") IN (SELECT " + String.join(", ", names(lineage.size()))
+        + " FROM " + candidates + ")");
+    if (lineage.size() > 1) {
+      for (int i = 0; i < lineage.size(); i++) {
+        parts.add(lineage.get(i) + " IN (SELECT __pgt_c" + (i + 1) + " FROM " + candidates + ")");
+      }
+    }
+    return String.join(" AND ", parts);
+  }
+
+  /** Rows where any item's key is a candidate (every item may be padded). */
+  private static String anyItemRestriction(List<RenderedItem> items, String candidates) {
+    List<String> parts = new ArrayList<>();
+    int column = 1;
+    for (RenderedItem item : items) {
+      List<String> own = new ArrayList<>();
+      for (int i = 0; i < item.lineage().size(); i++) {
+        own.add("__pgt_c" + (column + i));
+      }
+      parts.add("(" + String.join(", ", item.lineage()) + ") IN (SELECT " + String.join(", ", own) + " FROM "
+          + candidates + " WHERE " + own.get(0) + " IS NOT NULL)");
+      column += own.size();
+    }
+    return "(" + String.join(" OR ", parts) + ")";
+  }
+
+  private static List<String> names(int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      names.add("__pgt_c" + i);
+    }
+    return names;
+  }
+
+  /** The identifying keys of every row involving a touched row, or reading one through a subquery. */
+  private static String candidates(CoreQuery core, List<String> lineage, Ctes ctes, ProgramContext context) {
+    String safe = safeConditions(core);
+    List<String> columns = new ArrayList<>();
+    for (int i = 0; i < lineage.size(); i++) {
+      columns.add(lineage.get(i) + " AS __pgt_c" + (i + 1));
+    }
+    String list = String.join(", ", columns);
+    List<String> parts = new ArrayList<>();
+    for (RenderedItem touched : core.items()) {
+      String alias = touched.alias();
+      String present = core.preserved().contains(alias) ? null
+          : touched.lineage().stream().map(key -> key + " IS NOT NULL").collect(Collectors.joining(" AND "));
+      String where = safe == null ? present : present == null ? safe : safe + " AND " + present;
+      parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where, ctes));
+      parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT,
+          where, ctes));
+    }
+    parts.addAll(new SubqueryCandidates(core, list, safe, ctes, context).parts());
+    return "SELECT DISTINCT * FROM (\n" + String.join("\nUNION ALL\n", parts) + "\n) __pgt_candidates";
+  }
+
+  /**
+   * The WHERE conjuncts that hold for every row the block outputs and cannot flip with a padded
+   * side or a subquery: those without subqueries that read only preserved items. Null when none.
+   */
+  static String safeConditions(CoreQuery core) {
+    Set<String> preserved = Set.copyOf(core.preserved());
+    Function<Expression, Boolean> safe = conjunct -> !Expressions.containsSubquery(conjunct)
+        && Expressions.columns(conjunct).stream().allMatch(column -> core.block().owner(column)
+            .map(item -> preserved.contains(item.alias())).orElse(true));
+    List<String> kept = Expressions.conjuncts(core.block().where()).stream().filter(safe::apply)
+        .map(conjunct -> "(" + conjunct + ")").toList();
+    return kept.isEmpty() ? null : String.join(" AND ", kept);
+  }
+}
