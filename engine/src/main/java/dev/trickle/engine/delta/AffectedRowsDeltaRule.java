@@ -85,9 +85,10 @@ final class AffectedRowsDeltaRule {
   /** The identifying keys of every row involving a touched row, or reading one through a subquery. */
   private static String candidates(CoreQuery core, List<String> lineage, Ctes ctes, ProgramContext context) {
     String safe = safeConditions(core);
+    List<String> names = names(lineage.size());
     List<String> columns = new ArrayList<>();
     for (int i = 0; i < lineage.size(); i++) {
-      columns.add(lineage.get(i) + " AS __pgt_c" + (i + 1));
+      columns.add(lineage.get(i) + " AS " + names.get(i));
     }
     String list = String.join(", ", columns);
     List<String> parts = new ArrayList<>();

@@ -58,25 +58,15 @@ final class AggregateRecompute {
 
   private String delta() {
     Ctes ctes = new Ctes();
-    List<String> select = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      select.add(keys.expressions().get(i) + " AS __pgt_g" + (i + 1));
-    }
-    if (select.isEmpty()) {
-      select.add("1 AS __pgt_g0");
-    }
-    String input = ctes.add("__pgt_in", context.blockDelta(block, select, ctes));
+    String input = ctes.add("__pgt_in", context.blockDelta(block, keys.probe(), ctes));
     List<String> columns = context.outputs().stream().map(o -> Sql.identifier(o.name())).toList();
     if (keys.size() == 0) {
       String full = query(null, ctes);
       return ctes.statement("SELECT __pgt_row_id, 'I' AS __pgt_op, " + String.join(", ", columns) + " FROM (\n" + full
           + "\n) __pgt_all WHERE EXISTS (SELECT 1 FROM " + input + ")");
     }
-    List<String> groupNames = new ArrayList<>();
-    for (int i = 1; i <= keys.size(); i++) {
-      groupNames.add("__pgt_g" + i);
-    }
-    String affected = ctes.add("__pgt_ag", "SELECT DISTINCT " + String.join(", ", groupNames) + " FROM " + input);
+    List<String> groupNames = keys.names();
+    String affected = ctes.add("__pgt_ag", keys.distinct(input));
     String recomputed = query(affected, ctes);
     return ctes.statement("SELECT __pgt_row_id, 'I' AS __pgt_op, " + String.join(", ", columns) + " FROM (\n" + recomputed
         + "\n) __pgt_new\nUNION ALL\nSELECT " + context.rowId(groupNames) + ", 'D', "

@@ -103,12 +103,47 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
     return expressions.size();
   }
 
-  /** SQL restricting the block's rows to the groups listed in {@code cte} (columns __pgt_g1..). */
-  String restriction(String cte) {
+  /** Keys that are expressions which may be NULL (DISTINCT columns, window partitions). */
+  static GroupKeys ofExpressions(List<String> expressions) {
+    return new GroupKeys(expressions, java.util.Collections.nCopies(expressions.size(), null),
+        java.util.Collections.nCopies(expressions.size(), true));
+  }
+
+  /** The names the keys go by in a change's select list: __pgt_g1, __pgt_g2, ... */
+  List<String> names() {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= size(); i++) {
       names.add("__pgt_g" + i);
     }
+    return names;
+  }
+
+  /** The select list reading each key of a changed row ({@code 1 AS __pgt_g0} when there are none). */
+  List<String> probe() {
+    List<String> select = new ArrayList<>();
+    for (int i = 0; i < size(); i++) {
+      select.add(expressions.get(i) + " AS __pgt_g" + (i + 1));
+    }
+    if (select.isEmpty()) {
+      select.add("1 AS __pgt_g0");
+    }
+    return select;
+  }
+
+  /** SELECT of the distinct key values in a change read with {@link #probe()}. */
+  String distinct(String input) {
+    return "SELECT DISTINCT " + String.join(", ", names()) + " FROM " + input;
+  }
+
+  /**
+   * SQL restricting the block's rows to the groups listed in {@code cte} (columns __pgt_g1..);
+   * without keys, to all rows when {@code cte} has any.
+   */
+  String restriction(String cte) {
+    if (size() == 0) {
+      return "EXISTS (SELECT 1 FROM " + cte + ")";
+    }
+    List<String> names = names();
     if (nullable.stream().noneMatch(n -> n)) {
       return "(" + String.join(", ", expressions) + ") IN (SELECT " + String.join(", ", names) + " FROM " + cte + ")";
     }

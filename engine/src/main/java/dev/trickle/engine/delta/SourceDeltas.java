@@ -56,7 +56,7 @@ final class SourceDeltas {
 
   /** A relation's rows before the change, exactly: untouched current rows plus the old images. */
   String oldRows(RelationInfo relation, Ctes ctes) {
-    String key = String.join(", ", relation.key().stream().map(Sql::identifier).toList());
+    String key = quotedKey(relation);
     String columns = quotedColumns(relation);
     String delta = deltaCte(relation, ctes);
     return "(SELECT " + columns + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") NOT IN (SELECT " + key
@@ -65,7 +65,7 @@ final class SourceDeltas {
 
   /** The current versions of the rows of a relation the change touched. */
   String touchedNewRows(RelationInfo relation, Ctes ctes) {
-    String key = String.join(", ", relation.key().stream().map(Sql::identifier).toList());
+    String key = quotedKey(relation);
     return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") IN (SELECT "
         + key + " FROM " + deltaCte(relation, ctes) + "))";
   }
@@ -73,6 +73,10 @@ final class SourceDeltas {
   /** The old versions of the rows of a relation the change touched. */
   String touchedOldRows(RelationInfo relation, Ctes ctes) {
     return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0)";
+  }
+
+  private static String quotedKey(RelationInfo relation) {
+    return String.join(", ", relation.key().stream().map(Sql::identifier).toList());
   }
 
   /** The quoted column list of a relation's rendering. */

@@ -40,31 +40,27 @@ final class SubqueryCompiler {
     }
     CoreQuery core = context.core(block);
     requireKeys(core);
-    List<String> partition = WindowDeltaRule.commonPartition(block).stream().map(Object::toString).toList();
-    GroupKeys keys = new GroupKeys(partition, java.util.Collections.nCopies(partition.size(), null),
-        java.util.Collections.nCopies(partition.size(), true));
+    GroupKeys keys = GroupKeys.ofExpressions(
+        WindowDeltaRule.commonPartition(block).stream().map(Object::toString).toList());
     List<String> select = new ArrayList<>(outputs(block));
     select.add(RowIds.of(core.lineage()) + " AS __pgt_k1");
     String list = String.join(", ", select);
     String newSql = context.currentTables("SELECT " + list + core.fromWhere(alias -> ItemForm.NEW, core.where(), new Ctes()));
     return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
-      List<String> probe = new ArrayList<>();
-      for (int i = 0; i < partition.size(); i++) {
-        probe.add(partition.get(i) + " AS __pgt_g" + (i + 1));
-      }
-      if (probe.isEmpty()) {
-        probe.add("1 AS __pgt_g0");
-      }
-      String input = ctes.add("__pgt_sin", context.blockDelta(block, probe, ctes));
-      String restriction = partition.isEmpty() ? "EXISTS (SELECT 1 FROM " + input + ")" : keys.restriction(
-          ctes.add("__pgt_sag", "SELECT DISTINCT " + String.join(", ", groupNames(keys)) + " FROM " + input));
+      String input = ctes.add("__pgt_sin", context.blockDelta(block, keys.probe(), ctes));
+      String restriction = keys.restriction(keys.size() == 0 ? input : ctes.add("__pgt_sag", keys.distinct(input)));
       String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
       String changes = ctes.add("__pgt_sz", "SELECT " + list + ", 1::bigint AS __pgt_w"
           + core.fromWhere(alias -> ItemForm.NEW, where, ctes) + "\nUNION ALL\n" + context.oldTables("SELECT " + list
           + ", -1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes));
-      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
-          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+      return consolidated(name, block, changes, ctes);
     });
+  }
+
+  /** The named CTE of a subquery's change: {@code changes} netted per identity and contents. */
+  private static String consolidated(String name, Block block, String changes, Ctes ctes) {
+    return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
+        + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
   }
 
   private static void requireKeys(CoreQuery core) {
@@ -96,42 +92,23 @@ final class SubqueryCompiler {
     String newSql = context.currentTables("SELECT " + String.join(", ", select)
         + core.fromWhere(alias -> ItemForm.NEW, core.where(), new Ctes()));
     return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
-      String changes = ctes.add("__pgt_sz", context.blockDelta(block, select, ctes));
-      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
-          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+      return consolidated(name, block, ctes.add("__pgt_sz", context.blockDelta(block, select, ctes)), ctes);
     });
   }
 
   private static Subquery grouped(Block block, ProgramContext context, String name) {
     GroupKeys keys = block.aggregated() ? GroupKeys.of(block, AggregateDeltaRule.callNodes(block, context))
-        : new GroupKeys(block.select().stream().map(c -> c.expression().toString()).toList(),
-            java.util.Collections.nCopies(block.select().size(), null), java.util.Collections.nCopies(block.select().size(), true));
+        : GroupKeys.ofExpressions(block.select().stream().map(c -> c.expression().toString()).toList());
     String newSql = groupedSql(block, context, keys, ItemForm.NEW, null, new Ctes());
     return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
-      List<String> select = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        select.add(keys.expressions().get(i) + " AS __pgt_g" + (i + 1));
-      }
-      if (select.isEmpty()) {
-        select.add("1 AS __pgt_g0");
-      }
-      String input = ctes.add("__pgt_sin", context.blockDelta(block, select, ctes));
+      String input = ctes.add("__pgt_sin", context.blockDelta(block, keys.probe(), ctes));
       String affected = keys.size() == 0 ? input
-          : ctes.add("__pgt_sag", "SELECT DISTINCT * FROM (SELECT " + String.join(", ", groupNames(keys)) + " FROM " + input + ") __pgt_a");
+          : ctes.add("__pgt_sag", "SELECT DISTINCT * FROM (SELECT " + String.join(", ", keys.names()) + " FROM " + input + ") __pgt_a");
       String changes = ctes.add("__pgt_sz", "SELECT *, 1::bigint AS __pgt_w FROM ("
           + groupedSql(block, context, keys, ItemForm.NEW, affected, ctes) + ") __pgt_new\nUNION ALL\nSELECT *, -1::bigint FROM ("
           + groupedSql(block, context, keys, ItemForm.OLD_EXACT, affected, ctes) + ") __pgt_old");
-      return ctes.addNamed(name, "SELECT " + String.join(", ", quotedNames(block)) + ", __pgt_k1, __pgt_net AS __pgt_w FROM ("
-          + Consolidation.net(changes, quotedNames(block), List.of("__pgt_k1")) + ") __pgt_c");
+      return consolidated(name, block, changes, ctes);
     });
-  }
-
-  private static List<String> groupNames(GroupKeys keys) {
-    List<String> names = new ArrayList<>();
-    for (int i = 1; i <= keys.size(); i++) {
-      names.add("__pgt_g" + i);
-    }
-    return names;
   }
 
   /** The grouping block over items in one form, for all groups or (affected != null) the affected ones. */
@@ -145,7 +122,7 @@ final class SubqueryCompiler {
     }
     String where = core.where();
     if (affected != null) {
-      String restriction = keys.size() == 0 ? "EXISTS (SELECT 1 FROM " + affected + ")" : keys.restriction(affected);
+      String restriction = keys.restriction(affected);
       where = where == null ? restriction : "(" + where + ") AND " + restriction;
     }
     List<String> select = new ArrayList<>(outputs(block));

@@ -33,9 +33,7 @@ final class UnionAllDeltaRule {
     }
     if (block.aggregated() || block.distinct()) {
       GroupKeys keys = block.distinct() && !block.aggregated()
-          ? new GroupKeys(block.select().stream().map(c -> c.expression().toString()).toList(),
-              java.util.Collections.nCopies(block.select().size(), null),
-              java.util.Collections.nCopies(block.select().size(), true))
+          ? GroupKeys.ofExpressions(block.select().stream().map(c -> c.expression().toString()).toList())
           : GroupKeys.of(block, AggregateDeltaRule.callNodes(block, context));
       return new AggregateRecompute(block, context, keys).program();
     }

@@ -83,29 +83,17 @@ final class WindowDeltaRule {
         + core.fromWhere(alias -> ItemForm.NEW, core.where(), fullCtes));
 
     Ctes ctes = new Ctes();
-    List<String> select = new ArrayList<>();
-    for (int i = 0; i < partitionSql.size(); i++) {
-      select.add(partitionSql.get(i) + " AS __pgt_g" + (i + 1));
-    }
-    if (select.isEmpty()) {
-      select.add("1 AS __pgt_g0");
-    }
-    String input = ctes.add("__pgt_in", context.blockDelta(block, select, ctes));
+    GroupKeys keys = GroupKeys.ofExpressions(partitionSql);
+    String input = ctes.add("__pgt_in", context.blockDelta(block, keys.probe(), ctes));
     String restriction;
     String affectedPartitions;
     if (partitionSql.isEmpty()) {
-      restriction = "EXISTS (SELECT 1 FROM " + input + ")";
-      affectedPartitions = "EXISTS (SELECT 1 FROM " + input + ")";
+      restriction = keys.restriction(input);
+      affectedPartitions = restriction;
     } else {
-      List<String> names = new ArrayList<>();
-      for (int i = 1; i <= partitionSql.size(); i++) {
-        names.add("__pgt_g" + i);
-      }
-      String affected = ctes.add("__pgt_ap", "SELECT DISTINCT " + String.join(", ", names) + " FROM " + input);
-      GroupKeys keys = new GroupKeys(partitionSql, java.util.Collections.nCopies(partitionSql.size(), null),
-          java.util.Collections.nCopies(partitionSql.size(), true));
+      String affected = ctes.add("__pgt_ap", keys.distinct(input));
       restriction = keys.restriction(affected);
-      affectedPartitions = "s.__pgt_partition IN (SELECT " + RowIds.of(names) + " FROM " + affected + ")";
+      affectedPartitions = "s.__pgt_partition IN (SELECT " + RowIds.of(keys.names()) + " FROM " + affected + ")";
     }
     String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
     String delta = ctes.statement("SELECT " + context.rowId(core.lineage()) + " AS __pgt_row_id, 'I' AS __pgt_op, "
