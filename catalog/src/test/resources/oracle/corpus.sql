@@ -258,3 +258,49 @@ SELECT t.account_id, t.id, t.rn FROM (SELECT account_id, id, row_number() OVER (
 -- w_subquery_running
 SELECT t.id, t.running FROM (SELECT id, sum(amount) OVER (PARTITION BY kind ORDER BY id) AS running FROM events) t
   WHERE t.running > 100;
+-- g_rollup
+SELECT region, tier, count(*) AS n, sum(balance) AS total, grouping(region, tier) AS g
+  FROM accounts GROUP BY ROLLUP(region, tier);
+-- g_cube_expression
+SELECT kind, account_id % 3 AS bucket, count(*) AS n, sum(amount) AS s, grouping(account_id % 3) AS gb
+  FROM events GROUP BY CUBE(kind, account_id % 3);
+-- g_sets_having
+SELECT region, tier, max(balance) AS hi, upper(region) AS r FROM accounts
+  GROUP BY GROUPING SETS ((region), (tier), ()) HAVING count(*) > 1;
+-- g_join_partial_rollup
+SELECT e.kind, a.region, count(*) AS n, min(e.amount) AS lo FROM events e JOIN accounts a ON a.id = e.account_id
+  GROUP BY e.kind, ROLLUP(a.region);
+-- g_empty_set_no_aggregate
+SELECT tier FROM accounts GROUP BY GROUPING SETS ((tier), ());
+-- o_string_array_agg
+SELECT account_id, string_agg(kind, ',' ORDER BY id) AS kinds, array_agg(amount ORDER BY id) AS amounts
+  FROM events GROUP BY account_id;
+-- o_json_aggs
+SELECT kind, jsonb_agg(amount ORDER BY id) AS a, json_agg(note ORDER BY id) AS n, jsonb_object_agg(id, amount) AS m
+  FROM events WHERE account_id < 10 GROUP BY kind;
+-- o_ordered_set
+SELECT kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) AS median,
+  percentile_disc(0.9) WITHIN GROUP (ORDER BY amount) AS p90, mode() WITHIN GROUP (ORDER BY account_id) AS common
+  FROM events GROUP BY kind;
+-- o_stddev_variance
+SELECT account_id, stddev(amount) AS sd, variance(amount) AS var, stddev_pop(amount) AS sdp, var_samp(amount) AS vs
+  FROM events GROUP BY account_id;
+-- x_lateral_unnest_ordinality
+SELECT a.id, u.v, u.n FROM accounts a CROSS JOIN LATERAL unnest(ARRAY[a.region, a.tier]) WITH ORDINALITY AS u(v, n);
+-- x_lateral_series_left
+SELECT a.id, g.i FROM accounts a LEFT JOIN LATERAL generate_series(1, a.id % 4) AS g(i) ON true WHERE a.tier <> 'gold';
+-- x_lateral_jsonb_elements
+SELECT e.id, j.value FROM events e, jsonb_array_elements(jsonb_build_array(e.amount, e.note)) AS j(value)
+  WHERE e.account_id < 20;
+-- x_lateral_grouped
+SELECT g.i, count(*) AS n, sum(a.balance) AS total FROM accounts a, generate_series(1, a.id % 3) AS g(i) GROUP BY g.i;
+-- x_srf_select_list
+SELECT id, unnest(ARRAY[region, tier]) AS part, generate_series(1, 2) AS k FROM accounts WHERE id % 3 = 0;
+-- x_lateral_after_join
+SELECT e.id, a.region, w.word FROM events e JOIN accounts a ON a.id = e.account_id,
+  LATERAL regexp_split_to_table(coalesce(e.note, ''), '') AS w(word);
+-- x_lateral_select_srf
+SELECT a.id, s.x, s.y FROM accounts a, LATERAL (SELECT unnest(ARRAY[a.id, a.id * 2]) AS x, a.tier AS y) s;
+-- x_jsonb_each_distinct
+SELECT DISTINCT kv.key, kv.value FROM merchants m,
+  jsonb_each_text(jsonb_build_object('name', m.name, 'category', m.category)) AS kv(key, value) WHERE kv.value <> 'food';

@@ -77,7 +77,7 @@ final class JdbcSchemaCatalog implements SchemaCatalog {
   @Override
   public FunctionInfo function(String name) {
     try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT max(provolatile)::text, bool_or(prokind = 'a') FROM pg_proc WHERE proname = ?")) {
+        "SELECT max(provolatile)::text, bool_or(prokind = 'a'), bool_or(proretset) FROM pg_proc WHERE proname = ?")) {
       statement.setString(1, name);
       try (ResultSet row = statement.executeQuery()) {
         row.next();
@@ -90,7 +90,7 @@ final class JdbcSchemaCatalog implements SchemaCatalog {
           case "s" -> Volatility.STABLE;
           default -> Volatility.IMMUTABLE;
         };
-        return new FunctionInfo(level, row.getBoolean(2));
+        return new FunctionInfo(level, row.getBoolean(2), row.getBoolean(3));
       }
     } catch (SQLException e) {
       throw CatalogException.from(e);

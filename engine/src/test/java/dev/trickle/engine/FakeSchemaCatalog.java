@@ -52,9 +52,10 @@ public final class FakeSchemaCatalog implements SchemaCatalog {
   public FunctionInfo function(String name) {
     return switch (name) {
       case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg" ->
-          new FunctionInfo(Volatility.IMMUTABLE, true);
-      case "random", "clock_timestamp", "nextval" -> new FunctionInfo(Volatility.VOLATILE, false);
-      case "now" -> new FunctionInfo(Volatility.STABLE, false);
+          new FunctionInfo(Volatility.IMMUTABLE, true, false);
+      case "random", "clock_timestamp", "nextval" -> new FunctionInfo(Volatility.VOLATILE, false, false);
+      case "now" -> new FunctionInfo(Volatility.STABLE, false, false);
+      case "unnest", "generate_series" -> new FunctionInfo(Volatility.IMMUTABLE, false, true);
       default -> FunctionInfo.IMMUTABLE;
     };
   }

@@ -75,13 +75,45 @@ class RefreshCompilerTest {
       "SELECT o.id FROM public.orders o WHERE o.region IN (SELECT r.name FROM public.regions r UNION SELECT 'x')"
           + "|a set operation or WITH inside an expression subquery",
       "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT 1 FROM (SELECT r.name FROM public.regions r) s "
-          + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside an expression subquery (s)"})
+          + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside an expression subquery (s)",
+      "SELECT o.id, s.n FROM public.orders o, LATERAL (SELECT count(*) AS n FROM public.regions r "
+          + "WHERE r.name = o.region) s|a LATERAL subquery reading tables (only set-returning functions of the outer row"
+          + " are maintained in LATERAL)",
+      "SELECT o.region, unnest(ARRAY[1, 2]) AS id FROM public.orders o GROUP BY o.region"
+          + "|set-returning functions in the select list of a grouping, windowed or LIMIT query",
+      "SELECT o.id, row_to_json(o.*) AS j FROM public.orders o|the whole-row reference o.* (name the columns instead)",
+      "SELECT o.region, count(*) AS id FROM public.orders o GROUP BY ROLLUP(o.region) ORDER BY 2 LIMIT 3"
+          + "|GROUPING SETS, ROLLUP or CUBE with LIMIT or OFFSET",
+      "SELECT o.id FROM public.orders o, generate_series(1, 3) g|function generate_series(1, 3) g in FROM without"
+          + " a column alias list"})
   void shouldRefuseWhatItCannotMaintainNamingIt(String query, String construct) {
     UnsupportedRefreshModeException error = assertThrows(UnsupportedRefreshModeException.class,
         () -> compiler.compile("public.t", query, RefreshMode.DIFFERENTIAL, catalog,
             List.of(new OutputColumnInfo("id", "integer"))));
     assertEquals("stream table 'public.t': DIFFERENTIAL refresh cannot maintain " + construct
         + "; use refresh_mode => 'AUTO' or 'FULL'", error.getMessage());
+  }
+
+  @Test
+  void shouldMaintainGroupingSetsAsTheUnionOfTheirGroupings() {
+    Compilation compilation = compiler.compile("public.t", "SELECT o.region, count(*) AS n, grouping(o.region) AS g "
+        + "FROM public.orders o GROUP BY ROLLUP(o.region)", RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("region", "text"), new OutputColumnInfo("n", "bigint"),
+            new OutputColumnInfo("g", "integer")));
+    String plan = compilation.program().plan();
+    assertTrue(plan.startsWith("UnionAll"), plan);
+    assertTrue(compilation.program().fullSql().contains("CAST(NULL AS integer) AS \"region\""), compilation.program().fullSql());
+    assertTrue(compilation.program().fullSql().contains("1 AS \"g\""), compilation.program().fullSql());
+  }
+
+  @Test
+  void shouldMoveSetReturningCallsIntoALateralItem() {
+    Compilation compilation = compiler.compile("public.t", "SELECT o.id, unnest(ARRAY[o.region, 'x']) AS part "
+        + "FROM public.orders o", RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("id", "integer"), new OutputColumnInfo("part", "text")));
+    assertEquals(RefreshMode.DIFFERENTIAL, compilation.effectiveMode());
+    assertTrue(compilation.program().plan().contains("Lateral (SELECT unnest(ARRAY[o.region, 'x'])) AS __pgt_srf"),
+        compilation.program().plan());
   }
 
   @Test

@@ -92,7 +92,7 @@ final class AffectedRowsDeltaRule {
     }
     String list = String.join(", ", columns);
     List<String> parts = new ArrayList<>();
-    for (RenderedItem touched : core.items()) {
+    for (RenderedItem touched : core.items().stream().filter(RenderedItem::changes).toList()) {
       String alias = touched.alias();
       String present = core.preserved().contains(alias) ? null
           : touched.lineage().stream().map(key -> key + " IS NOT NULL").collect(Collectors.joining(" AND "));

@@ -5,6 +5,7 @@ import dev.trickle.engine.SchemaCatalog;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.LateralItem;
 import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.SubqueryTables;
 import dev.trickle.engine.model.TableItem;
@@ -65,8 +66,8 @@ final class ProgramContext {
           sources.registerAll(table.relation());
         } else if (item instanceof TableItem table) {
           sources.register(table);
-        } else {
-          register(((DerivedItem) item).query());
+        } else if (item instanceof DerivedItem derived) {
+          register(derived.query());
         }
       }
     }
@@ -106,18 +107,27 @@ final class ProgramContext {
     Map<String, RenderedItem> items = new LinkedHashMap<>();
     if (block.from() != null) {
       for (FromItem item : block.from().items()) {
-        items.put(item.alias(), item instanceof TableItem table
-            ? new TableRendering(table, sources)
-            : DerivedRendering.of((DerivedItem) item, this));
+        items.put(item.alias(), rendered(item));
       }
     }
     return new CoreQuery(block, items);
   }
 
+  private RenderedItem rendered(FromItem item) {
+    if (item instanceof TableItem table) {
+      return new TableRendering(table, sources);
+    }
+    if (item instanceof DerivedItem derived) {
+      return DerivedRendering.of(derived, this);
+    }
+    return new LateralRendering((LateralItem) item);
+  }
+
   /** The change of a block as a Z-set with the given select list. */
   String blockDelta(Block block, List<String> select, Ctes ctes) {
     CoreQuery core = core(block);
-    return block.from() != null && (block.from().hasOuterJoins() || !block.subqueries().isEmpty())
+    return block.from() != null
+        && (block.from().hasOuterJoins() || block.from().hasLateralItems() || !block.subqueries().isEmpty())
         ? AffectedRowsDeltaRule.delta(core, select, ctes, this)
         : JoinDeltaRule.delta(core, select, ctes);
   }

@@ -11,4 +11,9 @@ interface RenderedItem {
 
   /** Column expressions identifying the item's rows ("alias"."id"); empty if it has none. */
   List<String> lineage();
+
+  /** Whether the item has a change of its own (a LATERAL item changes only with its outer rows). */
+  default boolean changes() {
+    return true;
+  }
 }

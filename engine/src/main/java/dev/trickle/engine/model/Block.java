@@ -54,15 +54,8 @@ public record Block(
     if (column.qualifier() != null) {
       return from.items().stream().filter(item -> item.alias().equals(column.qualifier())).findFirst();
     }
-    List<FromItem> candidates = from.items().stream().filter(item -> hasColumn(item, column.column())).toList();
+    List<FromItem> candidates = from.items().stream().filter(item -> item.hasColumn(column.column())).toList();
     return candidates.size() == 1 ? java.util.Optional.of(candidates.get(0)) : java.util.Optional.empty();
-  }
-
-  private static boolean hasColumn(FromItem item, String column) {
-    if (item instanceof TableItem table) {
-      return table.relation().column(column).isPresent();
-    }
-    return ((DerivedItem) item).query().columnNames().contains(column);
   }
 
   /** Whether it has LIMIT or OFFSET. */

@@ -27,7 +27,14 @@ public final class Expressions {
     final Set<ColumnRef> columns = new LinkedHashSet<>();
     final Set<String> functions = new LinkedHashSet<>();
     final List<Expression> calls = new ArrayList<>();
+    final List<String> wholeRows = new ArrayList<>();
     boolean subquery;
+
+    @Override
+    public <S> Void visit(net.sf.jsqlparser.statement.select.AllTableColumns all, S context) {
+      wholeRows.add(all.toString());
+      return null;
+    }
 
     @Override
     public <S> Void visit(Column column, S context) {
@@ -126,6 +133,11 @@ public final class Expressions {
     return scan(expression).functions;
   }
 
+  /** The whole-row references ({@code t.*}) an expression makes outside subqueries. */
+  public static List<String> wholeRowReferences(Expression expression) {
+    return scan(expression).wholeRows;
+  }
+
   /** Whether an expression contains a subquery. */
   public static boolean containsSubquery(Expression expression) {
     return scan(expression).subquery;
@@ -133,15 +145,19 @@ public final class Expressions {
 
   /** Whether an expression contains a window function call. */
   public static boolean containsWindow(Expression expression) {
-    return scan(expression).calls.stream()
-        .anyMatch(call -> call instanceof AnalyticExpression a && a.getType() != AnalyticType.FILTER_ONLY);
+    return !windowCalls(expression).isEmpty();
   }
 
   /** The window function calls in an expression. */
   public static List<AnalyticExpression> windowCalls(Expression expression) {
     return scan(expression).calls.stream()
-        .filter(call -> call instanceof AnalyticExpression a && a.getType() != AnalyticType.FILTER_ONLY)
+        .filter(call -> call instanceof AnalyticExpression a && !aggregateForm(a))
         .map(AnalyticExpression.class::cast).toList();
+  }
+
+  /** Whether an analytic call is an aggregate written with FILTER or WITHIN GROUP (no OVER). */
+  private static boolean aggregateForm(AnalyticExpression analytic) {
+    return analytic.getType() == AnalyticType.FILTER_ONLY || analytic.getType() == AnalyticType.WITHIN_GROUP;
   }
 
   /**
@@ -170,7 +186,7 @@ public final class Expressions {
   /** Whether a call node is an aggregate (with or without FILTER), as opposed to a window call. */
   public static boolean isAggregateCall(Expression call, Function<String, Boolean> isAggregate) {
     if (call instanceof AnalyticExpression analytic) {
-      return analytic.getType() == AnalyticType.FILTER_ONLY;
+      return aggregateForm(analytic);
     }
     return call instanceof net.sf.jsqlparser.expression.Function function
         && isAggregate.apply(baseName(function.getName()));
@@ -194,23 +210,49 @@ public final class Expressions {
   }
 
   /**
-   * The expression's SQL with the given call nodes (identity) replaced by SQL text and every
-   * column reference replaced by what {@code columns} returns for it (null keeps it).
+   * The expression's SQL with the given nodes (identity: calls, parenthesized expressions,
+   * casts, EXTRACT and CASE) replaced by SQL text and every column reference replaced by what
+   * {@code columns} returns for it (null keeps it).
    */
   public static String render(Expression expression, Function<ColumnRef, String> columns,
-      java.util.Map<Expression, String> calls) {
+      java.util.Map<Expression, String> nodes) {
     StringBuilder builder = new StringBuilder();
     ExpressionDeParser deparser = new ExpressionDeParser() {
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.Function function, S context) {
-        String replacement = replacement(calls, function);
+        String replacement = replacement(nodes, function);
         return replacement == null ? super.visit(function, context) : getBuilder().append(replacement);
       }
 
       @Override
       public <S> StringBuilder visit(AnalyticExpression analytic, S context) {
-        String replacement = replacement(calls, analytic);
+        String replacement = replacement(nodes, analytic);
         return replacement == null ? super.visit(analytic, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> list,
+          S context) {
+        String replacement = replacement(nodes, list);
+        return replacement == null ? super.visit(list, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
+        String replacement = replacement(nodes, cast);
+        return replacement == null ? super.visit(cast, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.expression.ExtractExpression extract, S context) {
+        String replacement = replacement(nodes, extract);
+        return replacement == null ? super.visit(extract, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.expression.CaseExpression caseExpression, S context) {
+        String replacement = replacement(nodes, caseExpression);
+        return replacement == null ? super.visit(caseExpression, context) : getBuilder().append(replacement);
       }
 
       @Override
@@ -237,8 +279,8 @@ public final class Expressions {
     return builder.toString();
   }
 
-  private static String replacement(java.util.Map<Expression, String> calls, Expression node) {
-    for (var entry : calls.entrySet()) {
+  private static String replacement(java.util.Map<Expression, String> nodes, Expression node) {
+    for (var entry : nodes.entrySet()) {
       if (entry.getKey() == node) {
         return entry.getValue();
       }

@@ -23,6 +23,11 @@ public record FromClause(FromItem first, List<JoinStep> joins) {
         || join.kind() == JoinKind.FULL);
   }
 
+  /** Whether any item is a LATERAL set of rows computed from earlier items. */
+  public boolean hasLateralItems() {
+    return items().stream().anyMatch(item -> item instanceof LateralItem);
+  }
+
   /** The aliases of the items never padded with NULLs by an outer join, in FROM order. */
   public List<String> preserved() {
     List<String> preserved = new ArrayList<>();

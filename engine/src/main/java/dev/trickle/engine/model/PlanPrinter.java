@@ -29,8 +29,8 @@ public final class PlanPrinter {
       for (FromItem item : block.from().items()) {
         if (item instanceof TableItem table) {
           names.put(table.relation().oid(), table.relation().qualifiedName());
-        } else {
-          tables(((DerivedItem) item).query(), names);
+        } else if (item instanceof DerivedItem derived) {
+          tables(derived.query(), names);
         }
       }
     }
@@ -95,10 +95,13 @@ public final class PlanPrinter {
       lines.add(indent(depth) + "Scan " + table.relation().qualifiedName() + " AS " + table.alias()
           + (table.keyed() ? " key=(" + String.join(", ", table.relation().key()) + ")" : " (no key)")
           + " columns=" + table.columns().stream().sorted().collect(Collectors.joining(", ", "[", "]")));
-    } else {
-      DerivedItem derived = (DerivedItem) item;
+    } else if (item instanceof DerivedItem derived) {
       lines.add(indent(depth) + "Subquery AS " + derived.alias());
       print(derived.query(), depth + 1, lines);
+    } else {
+      LateralItem lateral = (LateralItem) item;
+      lines.add(indent(depth) + "Lateral " + lateral.rows() + " AS " + lateral.alias()
+          + lateral.columns().stream().collect(Collectors.joining(", ", "(", ")")));
     }
   }
 

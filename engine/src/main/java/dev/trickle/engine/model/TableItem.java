@@ -13,6 +13,11 @@ public record TableItem(RelationInfo relation, String alias, Set<String> columns
     columns = Set.copyOf(columns);
   }
 
+  @Override
+  public boolean hasColumn(String column) {
+    return relation.column(column).isPresent();
+  }
+
   /** Whether rows of this relation can be told apart (it has a primary key or is a stream table). */
   public boolean keyed() {
     return !relation.key().isEmpty();

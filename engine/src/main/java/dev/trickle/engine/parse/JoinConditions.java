@@ -69,7 +69,7 @@ final class JoinConditions {
     if (join.getUsingColumns() != null) {
       for (Column using : join.getUsingColumns()) {
         String column = Expressions.unquote(using.getColumnName());
-        String left = before.values().stream().filter(candidate -> hasColumn(candidate, column))
+        String left = before.values().stream().filter(candidate -> candidate.hasColumn(column))
             .map(FromItem::alias).findFirst()
             .orElseThrow(() -> new UnsupportedQueryException("USING column " + column + " not found on the left"));
         Expression equality = parseExpression(quote(left) + "." + quote(column) + " = " + quote(item.alias()) + "."
@@ -78,13 +78,6 @@ final class JoinConditions {
       }
     }
     return condition;
-  }
-
-  private static boolean hasColumn(FromItem item, String column) {
-    if (item instanceof TableItem table) {
-      return table.relation().column(column).isPresent();
-    }
-    return ((DerivedItem) item).query().columnNames().contains(column);
   }
 
   private static Expression parseExpression(String sql) {

@@ -14,6 +14,7 @@ import dev.trickle.engine.model.FromClause;
 import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.JoinKind;
 import dev.trickle.engine.model.JoinStep;
+import dev.trickle.engine.model.LateralItem;
 import dev.trickle.engine.model.OutputColumn;
 import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.TableItem;
@@ -32,12 +33,14 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.WithItem;
 
 /**
@@ -47,6 +50,7 @@ import net.sf.jsqlparser.statement.select.WithItem;
 public final class QueryBuilder {
   private final SchemaCatalog catalog;
   private final Map<String, QueryNode> ctes = new HashMap<>();
+  private final Map<String, String> cteTexts = new LinkedHashMap<>();
   private final Map<String, FunctionInfo> functions = new HashMap<>();
   private final Map<String, FromItem> enclosing = new LinkedHashMap<>();
 
@@ -86,6 +90,7 @@ public final class QueryBuilder {
           throw new UnsupportedQueryException("WITH RECURSIVE");
         }
         ctes.put(Expressions.unquote(with.getAlias().getName()), query(with.getSelect()));
+        cteTexts.put(Expressions.unquote(with.getAlias().getName()), with.toString());
       }
     }
     if (select instanceof ParenthesedSelect parenthesed) {
@@ -93,6 +98,11 @@ public final class QueryBuilder {
     }
     if (select instanceof SetOperationList setOperations) {
       return new SetOperations(this::query).build(setOperations);
+    }
+    if (select instanceof PlainSelect plain && GroupingSets.present(plain)) {
+      return query(parseSelect(GroupingSets.unionAll(plain, selectList(plain), catalog::typesOf,
+          cteTexts.isEmpty() ? "" : "WITH " + String.join(", ", cteTexts.values()) + " ",
+          name -> function(name).aggregate())));
     }
     if (select instanceof PlainSelect plain) {
       return block(plain);
@@ -109,6 +119,10 @@ public final class QueryBuilder {
       return build(distinctOn(select));
     }
     rejectUnsupportedClauses(select);
+    if (LateralItems.hasSetReturningCalls(select, name -> function(name).setReturning())) {
+      return build(LateralItems.setReturningInFrom(select, name -> function(name).setReturning(),
+          name -> function(name).aggregate()));
+    }
     Map<String, FromItem> scope = new LinkedHashMap<>();
     FromClause from = select.getFromItem() == null ? null : fromClause(select, scope);
     List<OutputColumn> columns = selectList(select);
@@ -121,6 +135,8 @@ public final class QueryBuilder {
     all.addAll(groupBy);
     if (from != null) {
       from.joins().forEach(join -> all.add(join.condition()));
+      from.items().stream().filter(item -> item instanceof LateralItem)
+          .forEach(item -> all.addAll(((LateralItem) item).reads()));
     }
     if (select.getOrderByElements() != null) {
       select.getOrderByElements().forEach(order -> all.add(order.getExpression()));
@@ -161,7 +177,7 @@ public final class QueryBuilder {
       columns.forEach(column -> ExpressionSubqueries.refuse(column.expression(), "the select list of a grouping query"));
     }
     ExpressionSubqueries subqueries = new ExpressionSubqueries(inner -> {
-      QueryBuilder builder = new QueryBuilder(catalog).withScope(ctes);
+      QueryBuilder builder = new QueryBuilder(catalog).withScope(this);
       builder.enclosing.putAll(enclosing);
       builder.enclosing.putAll(scope);
       return builder.build(inner);
@@ -196,7 +212,15 @@ public final class QueryBuilder {
     return parsePlain("SELECT " + String.join(", ", outer) + " FROM (" + select + ") __pgt_don WHERE __pgt_don.__pgt_don_rn = 1");
   }
 
-  private static PlainSelect parsePlain(String sql) {
+  private static Select parseSelect(String sql) {
+    try {
+      return (Select) CCJSqlParserUtil.parse(sql);
+    } catch (JSQLParserException e) {
+      throw new IllegalStateException("cannot parse generated query " + sql, e);
+    }
+  }
+
+  static PlainSelect parsePlain(String sql) {
     try {
       return (PlainSelect) CCJSqlParserUtil.parse(sql);
     } catch (JSQLParserException e) {
@@ -205,9 +229,8 @@ public final class QueryBuilder {
   }
 
   private static void rejectUnsupportedClauses(PlainSelect select) {
-    if (select.getGroupBy() != null && select.getGroupBy().getGroupingSets() != null
-        && !select.getGroupBy().getGroupingSets().isEmpty()) {
-      throw new UnsupportedQueryException("GROUPING SETS, ROLLUP or CUBE");
+    if (GroupingSets.present(select)) {
+      throw new UnsupportedQueryException("GROUPING SETS, ROLLUP or CUBE in an expression subquery");
     }
     if (select.getWindowDefinitions() != null && !select.getWindowDefinitions().isEmpty()) {
       throw new UnsupportedQueryException("a named WINDOW clause");
@@ -283,15 +306,19 @@ public final class QueryBuilder {
     FromItem built;
     if (item instanceof Table table) {
       built = tableItem(table);
+    } else if (item instanceof LateralSubSelect lateral) {
+      built = LateralItems.select(lateral);
     } else if (item instanceof ParenthesedSelect subquery) {
       if (subquery.getAlias() == null) {
         throw new UnsupportedQueryException("a subquery in FROM without an alias");
       }
-      QueryNode query = new QueryBuilder(catalog).withScope(ctes).query(subquery.getSelect());
+      QueryNode query = new QueryBuilder(catalog).withScope(this).query(subquery.getSelect());
       built = new DerivedItem(renamed(query, subquery.getAlias()), Expressions.unquote(subquery.getAlias().getName()));
+    } else if (item instanceof TableFunction function) {
+      built = LateralItems.function(function);
     } else {
       throw new UnsupportedQueryException("FROM item " + item.getClass().getSimpleName()
-          + " (LATERAL, functions and VALUES in FROM are not maintained differentially)");
+          + " (VALUES and table samples in FROM are not maintained differentially)");
     }
     if (scope.putIfAbsent(built.alias(), built) != null) {
       throw new UnsupportedQueryException("two FROM items named " + built.alias());
@@ -299,8 +326,9 @@ public final class QueryBuilder {
     return built;
   }
 
-  private QueryBuilder withScope(Map<String, QueryNode> outer) {
-    ctes.putAll(outer);
+  private QueryBuilder withScope(QueryBuilder outer) {
+    ctes.putAll(outer.ctes);
+    cteTexts.putAll(outer.cteTexts);
     return this;
   }
 
@@ -361,7 +389,7 @@ public final class QueryBuilder {
   }
 
   /** The column name PostgreSQL gives an expression without an alias. */
-  private static String outputName(Expression expression) {
+  static String outputName(Expression expression) {
     if (Expressions.asColumn(expression).isPresent()) {
       return Expressions.asColumn(expression).get().column();
     }
@@ -378,14 +406,17 @@ public final class QueryBuilder {
   }
 
   private void checkExpression(Expression expression) {
+    for (String wholeRow : Expressions.wholeRowReferences(expression)) {
+      throw new UnsupportedQueryException("the whole-row reference " + wholeRow + " (name the columns instead)");
+    }
     for (String function : Expressions.functionNames(expression)) {
       if (function(function).volatility() == Volatility.VOLATILE) {
         throw new UnsupportedQueryException("volatile function " + function + "()");
       }
     }
     for (AnalyticExpression call : Expressions.windowCalls(expression)) {
-      if (call.getType() == AnalyticType.WITHIN_GROUP || call.getType() == AnalyticType.WITHIN_GROUP_OVER) {
-        throw new UnsupportedQueryException("ordered-set aggregate " + call.getName() + "() WITHIN GROUP");
+      if (call.getType() == AnalyticType.WITHIN_GROUP_OVER) {
+        throw new UnsupportedQueryException("ordered-set aggregate " + call.getName() + "() WITHIN GROUP used as a window function");
       }
     }
   }
