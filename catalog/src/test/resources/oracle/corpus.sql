@@ -304,3 +304,15 @@ SELECT a.id, s.x, s.y FROM accounts a, LATERAL (SELECT unnest(ARRAY[a.id, a.id *
 -- x_jsonb_each_distinct
 SELECT DISTINCT kv.key, kv.value FROM merchants m,
   jsonb_each_text(jsonb_build_object('name', m.name, 'category', m.category)) AS kv(key, value) WHERE kv.value <> 'food';
+-- s_intersect_all
+SELECT kind, account_id % 4 AS b FROM events WHERE amount > 50 INTERSECT ALL SELECT kind, account_id % 4 FROM events WHERE note IS NULL;
+-- s_except_all
+SELECT region, tier FROM accounts EXCEPT ALL SELECT a.region, a.tier FROM accounts a JOIN events e ON e.account_id = a.id AND e.kind = 'fee';
+-- s_except_all_over_union
+(SELECT account_id FROM events WHERE kind = 'buy' UNION ALL SELECT id FROM accounts) EXCEPT ALL SELECT account_id FROM events WHERE kind = 'sell';
+-- j_parenthesized_right
+SELECT a.id, e.id AS eid, m.name FROM accounts a JOIN (events e JOIN merchants m ON m.id = e.merchant_id)
+  ON e.account_id = a.id AND m.category IS NOT NULL;
+-- j_parenthesized_right_left_outer
+SELECT a.id, e.id AS eid, m.name FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  JOIN (merchants m CROSS JOIN (SELECT DISTINCT kind FROM events) k) ON m.id = e.merchant_id AND k.kind = e.kind;

@@ -272,10 +272,40 @@ public final class QueryBuilder {
     }
     if (joins != null) {
       for (Join join : joins) {
-        steps.add(joinStep(join, scope, steps));
+        if (join.getFromItem() instanceof ParenthesedFromItem group && innerOnly(join, group)) {
+          innerGroup(join, group, scope, steps);
+        } else {
+          steps.add(joinStep(join, scope, steps));
+        }
       }
     }
     return first;
+  }
+
+  private static boolean innerOnly(Join join, ParenthesedFromItem group) {
+    java.util.function.Predicate<Join> inner = j -> !j.isLeft() && !j.isRight() && !j.isFull() && !j.isNatural()
+        && (j.getUsingColumns() == null || j.getUsingColumns().isEmpty());
+    return inner.test(join) && (group.getJoins() == null || group.getJoins().stream().allMatch(inner))
+        && !(group.getFromItem() instanceof ParenthesedFromItem);
+  }
+
+  /**
+   * An inner join of a parenthesized inner join, {@code a JOIN (b JOIN c ON x) ON y}: inner joins
+   * associate, so it is {@code a CROSS JOIN b JOIN c ON x AND y}.
+   */
+  private void innerGroup(Join join, ParenthesedFromItem group, Map<String, FromItem> scope, List<JoinStep> steps) {
+    steps.add(new JoinStep(JoinKind.CROSS, fromItem(group.getFromItem(), scope), null));
+    List<Join> inner = group.getJoins() == null ? List.of() : group.getJoins();
+    for (Join step : inner) {
+      steps.add(joinStep(step, scope, steps));
+    }
+    Expression condition = JoinConditions.of(join, scope, steps.get(steps.size() - 1).item());
+    if (condition != null) {
+      JoinStep last = steps.remove(steps.size() - 1);
+      Expression both = last.condition() == null ? condition
+          : new net.sf.jsqlparser.expression.operators.conditional.AndExpression(last.condition(), condition);
+      steps.add(new JoinStep(JoinKind.INNER, last.item(), both));
+    }
   }
 
   private JoinStep joinStep(Join join, Map<String, FromItem> scope, List<JoinStep> steps) {

@@ -5,6 +5,9 @@ import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.FromClause;
+import dev.trickle.engine.model.JoinKind;
+import dev.trickle.engine.model.JoinStep;
+import dev.trickle.engine.model.LateralItem;
 import dev.trickle.engine.model.OutputColumn;
 import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.UnionAll;
@@ -27,7 +30,8 @@ import net.sf.jsqlparser.statement.select.UnionOp;
  * Set operations in the query model. UNION ALL is kept as {@link UnionAll}; the others become
  * blocks the engine already maintains: UNION is DISTINCT over the UNION ALL of both sides, and
  * INTERSECT and EXCEPT group the tagged rows of both sides by every column (GROUP BY, like the
- * set operations, treats NULLs as equal) and keep a group by how many rows each side has.
+ * set operations, treats NULLs as equal) and keep a group by how many rows each side has;
+ * INTERSECT ALL and EXCEPT ALL then repeat each kept row as often as the counts say.
  * Operations apply left to right, as PostgreSQL applies UNION and EXCEPT; an INTERSECT mixed
  * with them must be parenthesized (PostgreSQL's deparser does). One instance per query.
  */
@@ -64,10 +68,10 @@ final class SetOperations {
       parts.add(right);
       return new UnionAll(parts);
     }
-    if (operation.isAll()) {
-      throw new UnsupportedQueryException(operation.toString().trim() + " (only UNION ALL keeps duplicates differentially)");
-    }
     requireDistinctNames(left);
+    if (operation.isAll()) {
+      return multiplied(left, right, operation instanceof IntersectOp);
+    }
     if (operation instanceof UnionOp) {
       String alias = alias();
       return block(new DerivedItem(new UnionAll(List.of(left, right)), alias), columns(left, alias), List.of(), null, true);
@@ -88,6 +92,31 @@ final class SetOperations {
         + " = 2) " + (intersect ? "> 0" : "= 0"));
     List<Expression> groupBy = columns.stream().map(OutputColumn::expression).map(SetOperations::copy).toList();
     return block(new DerivedItem(tagged, alias), columns, groupBy, having, false);
+  }
+
+  /**
+   * INTERSECT ALL and EXCEPT ALL: each distinct row of the tagged sides with its count on each
+   * side, repeated least(left, right) times, or left − right times, by a LATERAL generate_series.
+   */
+  private Block multiplied(QueryNode left, QueryNode right, boolean intersect) {
+    String counted = alias();
+    QueryNode tagged = new UnionAll(List.of(tagged(left, 1), tagged(right, 2)));
+    List<OutputColumn> columns = new ArrayList<>(columns(left, counted));
+    String side = Sql.identifier(counted) + ".__pgt_side";
+    List<Expression> groupBy = columns.stream().map(OutputColumn::expression).map(SetOperations::copy).toList();
+    columns.add(new OutputColumn("__pgt_left", parse("count(*) FILTER (WHERE " + side + " = 1)")));
+    columns.add(new OutputColumn("__pgt_right", parse("count(*) FILTER (WHERE " + side + " = 2)")));
+    Expression having = parse(intersect ? "count(*) FILTER (WHERE " + side + " = 1) > 0 AND count(*) FILTER (WHERE "
+        + side + " = 2) > 0" : "count(*) FILTER (WHERE " + side + " = 1) > count(*) FILTER (WHERE " + side + " = 2)");
+    String counts = alias();
+    DerivedItem groups = new DerivedItem(block(new DerivedItem(tagged, counted), columns, groupBy, having, false), counts);
+    String leftCount = Sql.identifier(counts) + ".__pgt_left";
+    String rightCount = Sql.identifier(counts) + ".__pgt_right";
+    Expression repeat = parse("generate_series(1, " + (intersect ? "least(" + leftCount + ", " + rightCount + ")"
+        : leftCount + " - " + rightCount) + ")");
+    LateralItem copies = new LateralItem(repeat.toString(), alias(), List.of("__pgt_copy"), List.of(repeat));
+    return new Block(new FromClause(groups, List.of(new JoinStep(JoinKind.CROSS, copies, null))), null, List.of(), null,
+        columns(left, counts), false, false, List.of(), null, null, List.of());
   }
 
   private Block tagged(QueryNode side, int tag) {
