@@ -316,3 +316,9 @@ SELECT a.id, e.id AS eid, m.name FROM accounts a JOIN (events e JOIN merchants m
 -- j_parenthesized_right_left_outer
 SELECT a.id, e.id AS eid, m.name FROM accounts a LEFT JOIN events e ON e.account_id = a.id
   JOIN (merchants m CROSS JOIN (SELECT DISTINCT kind FROM events) k) ON m.id = e.merchant_id AND k.kind = e.kind;
+-- q_having_scalar
+SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id
+  HAVING sum(amount) > (SELECT sum(amount) * 0.02 FROM events) AND account_id <> 3;
+-- q_having_exists
+SELECT a.region, count(*) AS n FROM accounts a JOIN events e ON e.account_id = a.id GROUP BY a.region
+  HAVING count(*) > 2 OR EXISTS (SELECT 1 FROM merchants m WHERE m.category = 'travel' AND m.id < 3);

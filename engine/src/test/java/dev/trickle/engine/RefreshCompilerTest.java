@@ -68,8 +68,9 @@ class RefreshCompilerTest {
       "SELECT a.id FROM public.orders a LEFT JOIN public.orders b ON b.id = a.id RIGHT JOIN public.regions r "
           + "ON r.name = coalesce(b.region, a.region)"
           + "|RIGHT JOIN whose condition can match NULL-padded rows of b (compare a column of b with =, <, >, <=, >= or <> in it)",
-      "SELECT o.region FROM public.orders o GROUP BY o.region HAVING count(*) > (SELECT count(*) FROM public.regions)"
-          + "|a subquery in HAVING",
+      "SELECT o.region FROM public.orders o GROUP BY o.region HAVING count(*) > (SELECT count(*) FROM public.regions r "
+          + "WHERE r.name = o.region)|a subquery in HAVING that reads the grouped rows' columns (column reference region"
+          + " is ambiguous or unknown)",
       "SELECT o.id FROM public.orders o WHERE o.region = ANY (SELECT r.name FROM public.regions r)"
           + "|ANY or ALL over a subquery",
       "SELECT o.id FROM public.orders o WHERE o.region IN (SELECT r.name FROM public.regions r UNION SELECT 'x')"

@@ -212,7 +212,7 @@ public final class Expressions {
   /**
    * The expression's SQL with the given nodes (identity: calls, parenthesized expressions,
    * casts, EXTRACT and CASE) replaced by SQL text and every column reference replaced by what
-   * {@code columns} returns for it (null keeps it).
+   * {@code columns} returns for it (null keeps it); subqueries are written as they are.
    */
   public static String render(Expression expression, Function<ColumnRef, String> columns,
       java.util.Map<Expression, String> nodes) {
@@ -253,6 +253,16 @@ public final class Expressions {
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.CaseExpression caseExpression, S context) {
         String replacement = replacement(nodes, caseExpression);
         return replacement == null ? super.visit(caseExpression, context) : getBuilder().append(replacement);
+      }
+
+      @Override
+      public <S> StringBuilder visit(ParenthesedSelect select, S context) {
+        return getBuilder().append(select);
+      }
+
+      @Override
+      public <S> StringBuilder visit(net.sf.jsqlparser.statement.select.Select select, S context) {
+        return getBuilder().append(select);
       }
 
       @Override

@@ -119,6 +119,15 @@ public final class QueryBuilder {
       return build(distinctOn(select));
     }
     rejectUnsupportedClauses(select);
+    if (HavingSubqueries.present(select)) {
+      PlainSelect filtered = HavingSubqueries.asWhere(select, selectList(select), name -> function(name).aggregate());
+      try {
+        return build(filtered);
+      } catch (InvalidQueryException e) {
+        throw new UnsupportedQueryException("a subquery in HAVING that reads the grouped rows' columns ("
+            + e.getMessage() + ")");
+      }
+    }
     if (LateralItems.hasSetReturningCalls(select, name -> function(name).setReturning())) {
       return build(LateralItems.setReturningInFrom(select, name -> function(name).setReturning(),
           name -> function(name).aggregate()));

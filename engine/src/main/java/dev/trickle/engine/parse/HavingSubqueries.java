@@ -1,0 +1,80 @@
+package dev.trickle.engine.parse;
+
+import dev.trickle.engine.Sql;
+import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.model.Expressions;
+import dev.trickle.engine.model.OutputColumn;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+
+/**
+ * A HAVING condition with subqueries ({@code HAVING sum(v) > (SELECT sum(v) * 0.01 FROM t)},
+ * TPC-H Q11) as a WHERE over the grouped query: the grouping query moves into a subquery in
+ * FROM that also outputs the aggregates and grouping expressions HAVING reads, and the outer
+ * query filters it, so its subqueries are maintained like any subquery in WHERE.
+ */
+final class HavingSubqueries {
+  private static final String GROUPED = "__pgt_having";
+
+  private HavingSubqueries() {}
+
+  /** Whether the query's HAVING has a subquery. */
+  static boolean present(PlainSelect select) {
+    return select.getHaving() != null && Expressions.containsSubquery(select.getHaving());
+  }
+
+  /** The query as a filter over its grouping. */
+  static PlainSelect asWhere(PlainSelect select, List<OutputColumn> columns, Predicate<String> isAggregate) {
+    if (select.getLimit() != null || select.getOffset() != null || select.getDistinct() != null
+        || columns.stream().anyMatch(column -> Expressions.containsWindow(column.expression()))) {
+      throw new UnsupportedQueryException("a subquery in HAVING with DISTINCT, window functions or LIMIT");
+    }
+    Expression having = select.getHaving();
+    Map<Expression, String> replaced = new IdentityHashMap<>();
+    List<String> inner = new ArrayList<>();
+    for (OutputColumn column : columns) {
+      inner.add(column.expression() + " AS " + Sql.identifier(column.name()));
+    }
+    for (Expression call : Expressions.aggregateCalls(having, isAggregate::test)) {
+      String name = "__pgt_h" + (replaced.size() + 1);
+      inner.add(call + " AS " + name);
+      replaced.put(call, GROUPED + "." + name);
+    }
+    Map<String, String> grouped = new LinkedHashMap<>();
+    List<?> groupBy = select.getGroupBy() == null ? List.of() : select.getGroupBy().getGroupByExpressionList();
+    for (Object expression : groupBy) {
+      Expressions.asColumn((Expression) expression).ifPresent(column -> {
+        String name = "__pgt_g" + (grouped.size() + 1);
+        inner.add(expression + " AS " + name);
+        grouped.put(key(column), GROUPED + "." + name);
+        grouped.putIfAbsent(column.column(), GROUPED + "." + name);
+      });
+    }
+    String condition = Expressions.render(having, column -> {
+      String name = grouped.getOrDefault(key(column), grouped.get(column.column()));
+      if (name == null) {
+        throw new UnsupportedQueryException("a subquery in HAVING beside column " + column.column()
+            + ", which the query does not group by");
+      }
+      return name;
+    }, replaced);
+    PlainSelect grouping = QueryBuilder.parsePlain(select.toString());
+    grouping.setHaving(null);
+    grouping.setOrderByElements(null);
+    grouping.setSelectItems(QueryBuilder.parsePlain("SELECT " + String.join(", ", inner)).getSelectItems());
+    List<String> outer = columns.stream()
+        .map(column -> GROUPED + "." + Sql.identifier(column.name()) + " AS " + Sql.identifier(column.name())).toList();
+    return QueryBuilder.parsePlain("SELECT " + String.join(", ", outer) + " FROM (" + grouping + ") " + GROUPED
+        + " WHERE " + condition);
+  }
+
+  private static String key(dev.trickle.engine.model.ColumnRef column) {
+    return column.qualifier() + "." + column.column();
+  }
+}
