@@ -322,3 +322,19 @@ SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id
 -- q_having_exists
 SELECT a.region, count(*) AS n FROM accounts a JOIN events e ON e.account_id = a.id GROUP BY a.region
   HAVING count(*) > 2 OR EXISTS (SELECT 1 FROM merchants m WHERE m.category = 'travel' AND m.id < 3);
+-- r_recursive_chain
+WITH RECURSIVE chain(id, root, depth) AS (
+  SELECT id, id, 0 FROM accounts WHERE id % 10 = 1
+  UNION ALL
+  SELECT a.id, c.root, c.depth + 1 FROM accounts a JOIN chain c ON a.id = c.id + 3 WHERE c.depth < 6)
+SELECT root, count(*) AS n, max(depth) AS deepest FROM chain GROUP BY root;
+-- r_recursive_reach
+WITH RECURSIVE reach(account_id, merchant_id) AS (
+  SELECT account_id, merchant_id FROM events WHERE merchant_id IS NOT NULL AND amount > 100
+  UNION
+  SELECT e.account_id, r.merchant_id FROM reach r JOIN events e ON e.merchant_id = r.account_id)
+SELECT account_id, merchant_id FROM reach;
+-- r_recursive_join_outside
+WITH RECURSIVE ups(id, n) AS (SELECT id, 1 FROM accounts WHERE tier = 'gold' UNION ALL
+  SELECT u.id, u.n + 1 FROM ups u WHERE u.n < 3)
+SELECT u.id, u.n, a.region FROM ups u JOIN accounts a ON a.id = u.id;

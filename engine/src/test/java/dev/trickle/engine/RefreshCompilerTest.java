@@ -108,6 +108,17 @@ class RefreshCompilerTest {
   }
 
   @Test
+  void shouldFollowTheTablesOfARecursiveCte() {
+    Compilation compilation = compiler.compile("public.t", "WITH RECURSIVE up(id, depth) AS (SELECT o.id, 0 "
+        + "FROM public.orders o UNION ALL SELECT o.id, u.depth + 1 FROM public.orders o JOIN up u ON o.id = u.id + 1 "
+        + "WHERE u.depth < 5) SELECT up.id, up.depth FROM up", RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("id", "integer"), new OutputColumnInfo("depth", "integer")));
+    assertEquals(List.of(16384L), compilation.program().sources());
+    assertTrue(compilation.program().plan().contains("Recursive UNION ALL [id, depth] reads [\"public\".\"orders\"]"),
+        compilation.program().plan());
+  }
+
+  @Test
   void shouldMoveSetReturningCallsIntoALateralItem() {
     Compilation compilation = compiler.compile("public.t", "SELECT o.id, unnest(ARRAY[o.region, 'x']) AS part "
         + "FROM public.orders o", RefreshMode.DIFFERENTIAL, catalog,

@@ -6,6 +6,7 @@ import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.LateralItem;
+import dev.trickle.engine.model.RecursiveQuery;
 import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.SubqueryTables;
 import dev.trickle.engine.model.TableItem;
@@ -57,6 +58,10 @@ final class ProgramContext {
   private void register(QueryNode query) {
     if (query instanceof UnionAll union) {
       union.branches().forEach(this::register);
+      return;
+    }
+    if (query instanceof RecursiveQuery recursive) {
+      recursive.tables().forEach(sources::registerAll);
       return;
     }
     Block block = (Block) query;

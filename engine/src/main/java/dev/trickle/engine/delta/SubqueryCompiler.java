@@ -4,6 +4,7 @@ import dev.trickle.engine.Sql;
 import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.QueryNode;
+import dev.trickle.engine.model.RecursiveQuery;
 import dev.trickle.engine.model.UnionAll;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,9 @@ final class SubqueryCompiler {
   static Subquery compile(QueryNode query, ProgramContext context, String name) {
     if (query instanceof UnionAll union) {
       return union(union, context, name);
+    }
+    if (query instanceof RecursiveQuery recursive) {
+      return recursive(recursive, context, name);
     }
     Block block = (Block) query;
     if (block.limited()) {
@@ -54,6 +58,29 @@ final class SubqueryCompiler {
           + core.fromWhere(alias -> ItemForm.NEW, where, ctes) + "\nUNION ALL\n" + context.oldTables("SELECT " + list
           + ", -1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes));
       return consolidated(name, block, changes, ctes);
+    });
+  }
+
+  /**
+   * A recursive CTE: evaluated on the tables as they are and as they were before the change, its
+   * rows identified by their values (and, under UNION ALL, their occurrence among equal rows);
+   * only the rows that differ flow on.
+   */
+  private static Subquery recursive(RecursiveQuery recursive, ProgramContext context, String name) {
+    List<String> columns = quotedNames(recursive);
+    String list = String.join(", ", columns);
+    List<String> identity = new ArrayList<>(columns);
+    if (!recursive.distinct()) {
+      identity.add("row_number() OVER (PARTITION BY " + list + ")");
+    }
+    String keyed = "SELECT " + list + ", " + RowIds.of(identity) + " AS __pgt_k1 FROM (" + recursive.sql() + ") __pgt_r";
+    String newSql = context.currentTables(keyed);
+    return new SimpleSubquery(newSql, recursive.columnNames(), ctes -> {
+      String current = ctes.add("__pgt_rnew", newSql);
+      String old = ctes.add("__pgt_rold", context.oldTables(keyed, ctes));
+      return ctes.addNamed(name, "SELECT " + list + ", __pgt_k1, 1::bigint AS __pgt_w FROM " + current
+          + " WHERE __pgt_k1 NOT IN (SELECT __pgt_k1 FROM " + old + ")\nUNION ALL\nSELECT " + list
+          + ", __pgt_k1, -1::bigint FROM " + old + " WHERE __pgt_k1 NOT IN (SELECT __pgt_k1 FROM " + current + ")");
     });
   }
 

@@ -24,6 +24,10 @@ public final class PlanPrinter {
       union.branches().forEach(branch -> tables(branch, names));
       return;
     }
+    if (query instanceof RecursiveQuery recursive) {
+      recursive.tables().forEach(table -> names.put(table.oid(), table.qualifiedName()));
+      return;
+    }
     Block block = (Block) query;
     if (block.from() != null) {
       for (FromItem item : block.from().items()) {
@@ -41,6 +45,11 @@ public final class PlanPrinter {
     if (query instanceof UnionAll union) {
       lines.add(indent(depth) + "UnionAll");
       union.branches().forEach(branch -> print(branch, depth + 1, lines));
+      return;
+    }
+    if (query instanceof RecursiveQuery recursive) {
+      lines.add(indent(depth) + "Recursive " + (recursive.distinct() ? "UNION " : "UNION ALL ") + recursive.columnNames()
+          + " reads " + recursive.tables().stream().map(dev.trickle.engine.RelationInfo::qualifiedName).toList());
       return;
     }
     Block block = (Block) query;

@@ -2,8 +2,8 @@ package dev.trickle.engine.model;
 
 import java.util.List;
 
-/** A query: one block, or a UNION ALL of queries. */
-public sealed interface QueryNode permits Block, UnionAll {
+/** A query: one block, a UNION ALL of queries, or a recursive CTE. */
+public sealed interface QueryNode permits Block, UnionAll, RecursiveQuery {
   /** The names of its output columns, in order. */
   List<String> columnNames();
 }

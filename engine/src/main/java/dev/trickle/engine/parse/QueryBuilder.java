@@ -85,12 +85,15 @@ public final class QueryBuilder {
 
   private QueryNode query(Select select) {
     if (select.getWithItemsList() != null) {
+      List<WithItem<?>> earlier = new ArrayList<>();
       for (WithItem<?> with : select.getWithItemsList()) {
-        if (with.isRecursive()) {
-          throw new UnsupportedQueryException("WITH RECURSIVE");
+        if (with.isRecursive() && RecursiveCtes.selfReferencing(with)) {
+          ctes.put(Expressions.unquote(with.getAlias().getName()), RecursiveCtes.build(with, earlier, catalog));
+        } else {
+          ctes.put(Expressions.unquote(with.getAlias().getName()), query(with.getSelect()));
         }
-        ctes.put(Expressions.unquote(with.getAlias().getName()), query(with.getSelect()));
-        cteTexts.put(Expressions.unquote(with.getAlias().getName()), with.toString());
+        earlier.add(with);
+        cteTexts.put(Expressions.unquote(with.getAlias().getName()), RecursiveCtes.text(with));
       }
     }
     if (select instanceof ParenthesedSelect parenthesed) {
@@ -101,7 +104,7 @@ public final class QueryBuilder {
     }
     if (select instanceof PlainSelect plain && GroupingSets.present(plain)) {
       return query(parseSelect(GroupingSets.unionAll(plain, selectList(plain), catalog::typesOf,
-          cteTexts.isEmpty() ? "" : "WITH " + String.join(", ", cteTexts.values()) + " ",
+          cteTexts.isEmpty() ? "" : "WITH RECURSIVE " + String.join(", ", cteTexts.values()) + " ",
           name -> function(name).aggregate())));
     }
     if (select instanceof PlainSelect plain) {
