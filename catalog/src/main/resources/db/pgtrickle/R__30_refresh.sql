@@ -310,38 +310,71 @@ LANGUAGE sql STABLE AS $$
         OR c.oid IN (SELECT t.relid FROM pg_partition_tree(p_relid) t WHERE t.isleaf)
 $$;
 
--- Why an AUTO stream table should refresh FULL this time: the changes to one of its sources
--- since its frontier exceed the maximum change ratio of that source's rows. NULL otherwise.
-CREATE OR REPLACE FUNCTION pgtrickle._change_ratio_reason(
+DROP FUNCTION IF EXISTS pgtrickle._change_ratio_reason(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer);
+
+-- The changes to each source of a stream table since its frontier, counted up to one more than
+-- the source's estimated row count (a source never estimated is left out).
+CREATE OR REPLACE FUNCTION pgtrickle._source_changes(
     p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
-RETURNS text
+RETURNS TABLE (source oid, row_estimate numeric, changes bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit numeric := pgtrickle._max_change_ratio();
-    v_source oid;
     v_buffer regclass;
-    v_rows numeric;
-    v_changes bigint;
 BEGIN
-    IF v_limit <= 0 THEN
-        RETURN NULL;
-    END IF;
-    FOR v_source IN
-        SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_st.pgt_id AND source_type <> 'VIEW'
+    FOR source IN
+        SELECT d.source_relid FROM pgtrickle.pgt_dependencies d WHERE d.pgt_id = p_st.pgt_id AND d.source_type <> 'VIEW'
     LOOP
-        v_buffer := pgtrickle._buffer(v_source);
-        v_rows := pgtrickle._row_estimate(v_source);
-        CONTINUE WHEN v_buffer IS NULL OR v_rows IS NULL;
+        v_buffer := pgtrickle._buffer(source);
+        row_estimate := pgtrickle._row_estimate(source);
+        CONTINUE WHEN v_buffer IS NULL OR row_estimate IS NULL;
         EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s b WHERE %s LIMIT %s) c', v_buffer,
                        pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
                                                     p_to, p_to_xid, p_to_cid),
-                       ceil(v_limit * v_rows)::bigint + 1)
-           INTO v_changes;
-        IF v_changes > v_limit * v_rows THEN
-            RETURN format('more than %s changes to %s (about %s rows) exceed pgtrickle.differential_max_change_ratio = %s',
-                          ceil(v_limit * v_rows)::bigint, v_source::regclass, round(v_rows), v_limit);
-        END IF;
+                       ceil(row_estimate)::bigint + 1)
+           INTO changes;
+        RETURN NEXT;
     END LOOP;
+END $$;
+
+-- Why an AUTO stream table's history says FULL is cheaper at this change ratio: a least-squares
+-- line through its last 50 DIFFERENTIAL refreshes' times against their change ratios (their
+-- mean when the ratios do not vary) predicts more than 1.2 times the mean of its last 10 FULL
+-- refreshes (the margin keeps noise from flipping the choice). Needs 5 DIFFERENTIAL refreshes and
+-- 1 FULL one (the initial population counts); NULL when DIFFERENTIAL should run.
+CREATE OR REPLACE FUNCTION pgtrickle._cost_model_reason(p_pgt_id bigint, p_ratio numeric)
+RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_diff record;
+    v_full record;
+    v_predicted numeric;
+BEGIN
+    IF p_ratio IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT count(*) AS n, avg(d.ms) AS avg_ms, regr_slope(d.ms, d.ratio) AS slope,
+           regr_intercept(d.ms, d.ratio) AS intercept
+      INTO v_diff
+      FROM (SELECT extract(epoch FROM h.end_time - h.start_time) * 1000 AS ms, h.change_ratio AS ratio
+              FROM pgtrickle.pgt_refresh_history h
+             WHERE h.pgt_id = p_pgt_id AND h.action = 'DIFFERENTIAL' AND h.status = 'COMPLETED'
+               AND h.change_ratio IS NOT NULL
+             ORDER BY h.refresh_id DESC LIMIT 50) d;
+    SELECT count(*) AS n, avg(f.ms) AS avg_ms
+      INTO v_full
+      FROM (SELECT extract(epoch FROM h.end_time - h.start_time) * 1000 AS ms
+              FROM pgtrickle.pgt_refresh_history h
+             WHERE h.pgt_id = p_pgt_id AND h.action IN ('FULL', 'REINITIALIZE') AND h.status = 'COMPLETED'
+             ORDER BY h.refresh_id DESC LIMIT 10) f;
+    IF v_diff.n < 5 OR v_full.n < 1 THEN
+        RETURN NULL;
+    END IF;
+    v_predicted := CASE WHEN v_diff.slope IS NULL THEN v_diff.avg_ms
+                        ELSE greatest(v_diff.intercept + v_diff.slope * p_ratio, 0) END;
+    IF v_predicted > 1.2 * v_full.avg_ms THEN
+        RETURN format('the cost model predicts %s ms for DIFFERENTIAL at change ratio %s; FULL averages %s ms',
+                      round(v_predicted, 1), round(p_ratio, 4), round(v_full.avg_ms, 1));
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -370,6 +403,9 @@ DECLARE
     v_refresh_id bigint;
     v_source oid;
     v_reason text;
+    v_limit numeric;
+    v_ratio numeric;
+    v_ratio_reason text;
 BEGIN
     IF p_wait THEN
         PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer);
@@ -408,10 +444,18 @@ BEGIN
             SELECT 0::bigint AS rows_inserted, 0::bigint AS rows_updated, 0::bigint AS rows_deleted,
                    v_snapshot AS frontier_to INTO v_result;
         ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL' THEN
+            v_limit := CASE WHEN v_st.refresh_mode = 'AUTO' THEN pgtrickle._max_change_ratio() ELSE 0 END;
+            WITH c AS MATERIALIZED (SELECT * FROM pgtrickle._source_changes(v_st, v_snapshot, v_own_xid, v_own_cid))
+            SELECT (SELECT max(c.changes / c.row_estimate) FROM c),
+                   (SELECT format('more than %s changes to %s (about %s rows) exceed '
+                                  'pgtrickle.differential_max_change_ratio = %s',
+                                  ceil(v_limit * c.row_estimate)::bigint, c.source::regclass, round(c.row_estimate), v_limit)
+                      FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1)
+              INTO v_ratio, v_ratio_reason;
             IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
                 v_reason := 'a source was truncated';
             ELSIF v_st.refresh_mode = 'AUTO' THEN
-                v_reason := pgtrickle._change_ratio_reason(v_st, v_snapshot, v_own_xid, v_own_cid);
+                v_reason := coalesce(v_ratio_reason, pgtrickle._cost_model_reason(p_pgt_id, v_ratio));
             END IF;
             IF v_reason IS NULL THEN
                 v_action := 'DIFFERENTIAL';
@@ -432,11 +476,11 @@ BEGIN
 
     INSERT INTO pgtrickle.pgt_refresh_history
         (refresh_id, pgt_id, data_timestamp, start_time, end_time, action, rows_inserted, rows_updated, rows_deleted,
-         delta_row_count, status, initiated_by, frontier_from, frontier_to, reason)
+         delta_row_count, status, initiated_by, frontier_from, frontier_to, reason, change_ratio)
     VALUES (v_refresh_id, p_pgt_id, statement_timestamp(), v_start, clock_timestamp(), v_action, v_result.rows_inserted,
             v_result.rows_updated, v_result.rows_deleted,
             v_result.rows_inserted + v_result.rows_deleted + 2 * v_result.rows_updated,
-            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason);
+            'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason, v_ratio);
 
     FOR v_source IN SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_pgt_id LOOP
         PERFORM pgtrickle._trim_changes(v_source);

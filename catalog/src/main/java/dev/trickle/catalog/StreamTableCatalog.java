@@ -91,6 +91,22 @@ public final class StreamTableCatalog {
         StreamTableCatalog::refreshRecord, name, limit);
   }
 
+  /** {@code pgtrickle.refresh_efficiency()}: what each stream table's refreshes cost, by action. */
+  public List<RefreshEfficiency> efficiency() {
+    return query("SELECT format('%I.%I', pgt_schema, pgt_name), refresh_mode, total_refreshes, diff_count, full_count, "
+        + "no_data_count, avg_diff_ms, avg_full_ms, avg_change_ratio, diff_speedup FROM pgtrickle.refresh_efficiency()",
+        row -> new RefreshEfficiency(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4), row.getLong(5),
+            row.getLong(6), row.getBigDecimal(7), row.getBigDecimal(8), row.getBigDecimal(9), row.getBigDecimal(10)));
+  }
+
+  /** {@code pgtrickle.recommend_refresh_mode(name)}: the advised refresh mode of one stream table. */
+  public ModeRecommendation recommendation(String name) {
+    return query("SELECT format('%I.%I', pgt_schema, pgt_name), current_mode, recommended_mode, confidence, reason, "
+        + "signals::text FROM pgtrickle.recommend_refresh_mode(?)",
+        row -> new ModeRecommendation(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+            row.getString(5), row.getString(6)), name).get(0);
+  }
+
   /** Every relation every stream table reads directly. */
   public List<StreamTableSource> sources() {
     return query("SELECT d.pgt_id, d.source_relid, up.pgt_id FROM pgtrickle.pgt_dependencies d "

@@ -2,10 +2,12 @@ package dev.trickle.node;
 
 import dev.trickle.node.bench.BenchCommand;
 import dev.trickle.node.cluster.NodeCommand;
+import dev.trickle.node.cli.AdviseCommand;
 import dev.trickle.node.cli.AlterCommand;
 import dev.trickle.node.cli.ClusterCommand;
 import dev.trickle.node.cli.CreateCommand;
 import dev.trickle.node.cli.DropCommand;
+import dev.trickle.node.cli.EfficiencyCommand;
 import dev.trickle.node.cli.ExplainCommand;
 import dev.trickle.node.cli.HistoryCommand;
 import dev.trickle.node.cli.InstallCommand;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         InstallCommand.class, CreateCommand.class, AlterCommand.class, DropCommand.class, RefreshCommand.class,
         SuspendCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class, TreeCommand.class,
-        ExplainCommand.class, VerifyCommand.class, SinkCommand.class, NodeCommand.class, ClusterCommand.class,
+        ExplainCommand.class, VerifyCommand.class, EfficiencyCommand.class, AdviseCommand.class, SinkCommand.class,
+        NodeCommand.class, ClusterCommand.class,
         DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
     })
 public final class TrickleCli implements Runnable {

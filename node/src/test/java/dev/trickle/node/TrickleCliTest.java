@@ -55,7 +55,7 @@ class TrickleCliTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String command : List.of("install", "create", "alter", "drop", "refresh", "status", "history", "tree",
-        "explain", "verify", "suspend", "resume", "sink", "node", "cluster", "demo", "bench")) {
+        "explain", "verify", "efficiency", "advise", "suspend", "resume", "sink", "node", "cluster", "demo", "bench")) {
       Run run = trickle(command, "--help");
       assertEquals(0, run.exitCode(), command);
       assertTrue(run.out().startsWith("Usage: trickle " + command), run.out());
@@ -111,6 +111,12 @@ class TrickleCliTest {
 
     Run history = trickleOnDb("history", "by_region", "--limit", "5");
     assertEquals(4, history.out().lines().count(), "header, rule and two refreshes: " + history.out());
+
+    Run efficiency = trickleOnDb("efficiency");
+    assertTrue(efficiency.out().lines().anyMatch(line -> line.startsWith("public.by_region")), efficiency.out());
+    Run advice = trickleOnDb("advise", "by_region");
+    assertTrue(advice.out().startsWith("public.by_region: "), advice.out());
+    assertTrue(advice.out().contains("signals: {"), advice.out());
 
     assertTrue(trickleOnDb("tree").out().contains("└── public.orders [src]"));
     assertEquals("ok public.by_region\n", trickleOnDb("verify", "by_region").out());
