@@ -338,3 +338,6 @@ SELECT account_id, merchant_id FROM reach;
 WITH RECURSIVE ups(id, n) AS (SELECT id, 1 FROM accounts WHERE tier = 'gold' UNION ALL
   SELECT u.id, u.n + 1 FROM ups u WHERE u.n < 3)
 SELECT u.id, u.n, a.region FROM ups u JOIN accounts a ON a.id = u.id;
+-- g_rollup_over_cte
+WITH positive AS (SELECT account_id, kind, amount FROM events WHERE amount > 0)
+SELECT kind, account_id % 2 AS parity, sum(amount) AS s FROM positive GROUP BY ROLLUP(kind, account_id % 2);

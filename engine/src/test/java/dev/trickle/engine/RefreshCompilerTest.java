@@ -105,6 +105,12 @@ class RefreshCompilerTest {
     assertTrue(plan.startsWith("UnionAll"), plan);
     assertTrue(compilation.program().fullSql().contains("CAST(NULL AS integer) AS \"region\""), compilation.program().fullSql());
     assertTrue(compilation.program().fullSql().contains("1 AS \"g\""), compilation.program().fullSql());
+    Compilation overCte = compiler.compile("public.t", "WITH big AS (SELECT o.region, o.id FROM public.orders o "
+        + "WHERE o.id > 2) SELECT big.region, count(*) AS n, grouping(big.region) AS g FROM big GROUP BY CUBE(big.region)",
+        RefreshMode.DIFFERENTIAL, catalog, List.of(new OutputColumnInfo("region", "text"),
+            new OutputColumnInfo("n", "bigint"), new OutputColumnInfo("g", "integer")));
+    assertEquals(RefreshMode.DIFFERENTIAL, overCte.effectiveMode());
+    assertTrue(overCte.program().plan().startsWith("UnionAll"), overCte.program().plan());
   }
 
   @Test

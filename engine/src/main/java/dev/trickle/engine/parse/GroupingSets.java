@@ -90,6 +90,7 @@ final class GroupingSets {
       return List.of();
     }
     PlainSelect probe = parse(select.toString());
+    probe.setWithItemsList(null);
     probe.setSelectItems(parse("SELECT " + String.join(", ", expressions.values().stream().map(Object::toString).toList()))
         .getSelectItems());
     probe.setGroupByElement(null);
@@ -113,6 +114,7 @@ final class GroupingSets {
       items.add(rendered(column.expression(), set, nulls, isAggregate) + " AS " + Sql.identifier(column.name()));
     }
     PlainSelect branch = parse(select.toString());
+    branch.setWithItemsList(null);
     branch.setSelectItems(parse("SELECT " + String.join(", ", items)).getSelectItems());
     branch.setOrderByElements(null);
     branch.setGroupByElement(null);
