@@ -336,6 +336,13 @@ BEGIN
     END LOOP;
 END $$;
 
+-- How long a refresh took, in milliseconds.
+CREATE OR REPLACE FUNCTION pgtrickle._duration_ms(p_refresh pgtrickle.pgt_refresh_history)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT extract(epoch FROM p_refresh.end_time - p_refresh.start_time)::numeric * 1000
+$$;
+
 -- Why an AUTO stream table's history says FULL is cheaper at this change ratio: a least-squares
 -- line through its last 50 DIFFERENTIAL refreshes' times against their change ratios (their
 -- mean when the ratios do not vary) predicts more than 1.2 times the mean of its last 10 FULL
@@ -355,14 +362,14 @@ BEGIN
     SELECT count(*) AS n, avg(d.ms) AS avg_ms, regr_slope(d.ms, d.ratio) AS slope,
            regr_intercept(d.ms, d.ratio) AS intercept
       INTO v_diff
-      FROM (SELECT extract(epoch FROM h.end_time - h.start_time) * 1000 AS ms, h.change_ratio AS ratio
+      FROM (SELECT pgtrickle._duration_ms(h) AS ms, h.change_ratio AS ratio
               FROM pgtrickle.pgt_refresh_history h
              WHERE h.pgt_id = p_pgt_id AND h.action = 'DIFFERENTIAL' AND h.status = 'COMPLETED'
                AND h.change_ratio IS NOT NULL
              ORDER BY h.refresh_id DESC LIMIT 50) d;
     SELECT count(*) AS n, avg(f.ms) AS avg_ms
       INTO v_full
-      FROM (SELECT extract(epoch FROM h.end_time - h.start_time) * 1000 AS ms
+      FROM (SELECT pgtrickle._duration_ms(h) AS ms
               FROM pgtrickle.pgt_refresh_history h
              WHERE h.pgt_id = p_pgt_id AND h.action IN ('FULL', 'REINITIALIZE') AND h.status = 'COMPLETED'
              ORDER BY h.refresh_id DESC LIMIT 10) f;

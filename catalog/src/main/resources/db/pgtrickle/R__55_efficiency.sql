@@ -31,7 +31,7 @@ LANGUAGE sql STABLE AS $$
                  / nullif(avg(h.ms) FILTER (WHERE h.action = 'DIFFERENTIAL'), 0), 2),
            st.last_refresh_at
       FROM pgtrickle.pgt_stream_tables st
-      LEFT JOIN (SELECT r.*, extract(epoch FROM r.end_time - r.start_time)::numeric * 1000 AS ms
+      LEFT JOIN (SELECT r.*, pgtrickle._duration_ms(r) AS ms
                    FROM pgtrickle.pgt_refresh_history r WHERE r.status = 'COMPLETED') h ON h.pgt_id = st.pgt_id
      GROUP BY st.pgt_id
      ORDER BY st.pgt_schema, st.pgt_name
@@ -65,7 +65,7 @@ BEGIN
         CONTINUE WHEN v_pgt_id IS NOT NULL AND v_st.pgt_id <> v_pgt_id;
         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY d.ms)
           INTO v_p50, v_p95
-          FROM (SELECT extract(epoch FROM h.end_time - h.start_time)::numeric * 1000 AS ms
+          FROM (SELECT pgtrickle._duration_ms(h) AS ms
                   FROM pgtrickle.pgt_refresh_history h
                  WHERE h.pgt_id = v_st.pgt_id AND h.action = 'DIFFERENTIAL' AND h.status = 'COMPLETED') d;
         pgt_schema := e.pgt_schema;

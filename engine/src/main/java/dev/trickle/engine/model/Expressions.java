@@ -216,43 +216,53 @@ public final class Expressions {
    */
   public static String render(Expression expression, Function<ColumnRef, String> columns,
       java.util.Map<Expression, String> nodes) {
+    return renderReplacing(expression, columns, node -> replacement(nodes, node));
+  }
+
+  /**
+   * The expression's SQL with each call, parenthesized expression, cast, EXTRACT and CASE node
+   * replaced by what {@code nodes} returns for it (asked outermost first; null writes the node and
+   * asks again inside it), and every column reference by what {@code columns} returns for it
+   * (null keeps it); subqueries are written as they are.
+   */
+  public static String renderReplacing(Expression expression, Function<ColumnRef, String> columns,
+      Function<Expression, String> nodes) {
     StringBuilder builder = new StringBuilder();
     ExpressionDeParser deparser = new ExpressionDeParser() {
+      private StringBuilder replaced(Expression node, java.util.function.Supplier<StringBuilder> written) {
+        String replacement = nodes.apply(node);
+        return replacement == null ? written.get() : getBuilder().append(replacement);
+      }
+
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.Function function, S context) {
-        String replacement = replacement(nodes, function);
-        return replacement == null ? super.visit(function, context) : getBuilder().append(replacement);
+        return replaced(function, () -> super.visit(function, context));
       }
 
       @Override
       public <S> StringBuilder visit(AnalyticExpression analytic, S context) {
-        String replacement = replacement(nodes, analytic);
-        return replacement == null ? super.visit(analytic, context) : getBuilder().append(replacement);
+        return replaced(analytic, () -> super.visit(analytic, context));
       }
 
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> list,
           S context) {
-        String replacement = replacement(nodes, list);
-        return replacement == null ? super.visit(list, context) : getBuilder().append(replacement);
+        return replaced(list, () -> super.visit(list, context));
       }
 
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
-        String replacement = replacement(nodes, cast);
-        return replacement == null ? super.visit(cast, context) : getBuilder().append(replacement);
+        return replaced(cast, () -> super.visit(cast, context));
       }
 
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.ExtractExpression extract, S context) {
-        String replacement = replacement(nodes, extract);
-        return replacement == null ? super.visit(extract, context) : getBuilder().append(replacement);
+        return replaced(extract, () -> super.visit(extract, context));
       }
 
       @Override
       public <S> StringBuilder visit(net.sf.jsqlparser.expression.CaseExpression caseExpression, S context) {
-        String replacement = replacement(nodes, caseExpression);
-        return replacement == null ? super.visit(caseExpression, context) : getBuilder().append(replacement);
+        return replaced(caseExpression, () -> super.visit(caseExpression, context));
       }
 
       @Override

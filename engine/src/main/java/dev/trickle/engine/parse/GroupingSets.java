@@ -6,7 +6,6 @@ import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.OutputColumn;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -141,64 +140,27 @@ final class GroupingSets {
     return sql.substring(0, having) + groupBy + sql.substring(having);
   }
 
-  /** An expression of the select list or HAVING as the branch for one grouping set evaluates it. */
+  /**
+   * An expression of the select list or HAVING as the branch for one grouping set evaluates it:
+   * aggregate calls as written, GROUPING(...) as the set's mask, grouping expressions outside the
+   * set as typed NULLs.
+   */
   private String rendered(Expression expression, List<Expression> set, Map<String, String> nulls,
       Predicate<String> isAggregate) {
-    Map<Expression, String> calls = new IdentityHashMap<>();
-    for (Expression call : Expressions.aggregateCalls(expression, isAggregate::test)) {
-      calls.put(call, call.toString());
-    }
     if (nulls.containsKey(key(expression))) {
       return nulls.get(key(expression));
     }
-    collectCalls(expression, set, nulls, calls);
-    return Expressions.render(expression, column -> nulls.get(columnKey(column)), calls);
-  }
-
-  /** Finds the nodes a branch replaces: GROUPING(...) calls and grouping expressions outside its set. */
-  private void collectCalls(Expression expression, List<Expression> set, Map<String, String> nulls,
-      Map<Expression, String> calls) {
-    expression.accept(new net.sf.jsqlparser.expression.ExpressionVisitorAdapter<Void>() {
-      @Override
-      public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
-        if (calls.containsKey(function)) {
-          return null;
-        }
-        if (Expressions.baseName(function.getName()).equals("grouping")) {
-          calls.put(function, Integer.toString(mask(function, set)));
-          return null;
-        }
-        return replaced(function) ? null : super.visit(function, context);
+    List<Expression> aggregates = Expressions.aggregateCalls(expression, isAggregate::test);
+    return Expressions.renderReplacing(expression, column -> nulls.get(columnKey(column)), node -> {
+      if (aggregates.stream().anyMatch(call -> call == node)) {
+        return node.toString();
       }
-
-      @Override
-      public <S> Void visit(ExpressionList<? extends Expression> list, S context) {
-        return replaced(list) ? null : super.visit(list, context);
+      if (node instanceof net.sf.jsqlparser.expression.Function function
+          && Expressions.baseName(function.getName()).equals("grouping")) {
+        return Integer.toString(mask(function, set));
       }
-
-      @Override
-      public <S> Void visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
-        return replaced(cast) ? null : super.visit(cast, context);
-      }
-
-      @Override
-      public <S> Void visit(net.sf.jsqlparser.expression.ExtractExpression extract, S context) {
-        return replaced(extract) ? null : super.visit(extract, context);
-      }
-
-      @Override
-      public <S> Void visit(net.sf.jsqlparser.expression.CaseExpression caseExpression, S context) {
-        return replaced(caseExpression) ? null : super.visit(caseExpression, context);
-      }
-
-      private boolean replaced(Expression node) {
-        String replacement = nulls.get(key(node));
-        if (replacement != null) {
-          calls.put(node, replacement);
-        }
-        return replacement != null;
-      }
-    }, null);
+      return nulls.get(key(node));
+    });
   }
 
   private int mask(net.sf.jsqlparser.expression.Function grouping, List<Expression> set) {

@@ -88,8 +88,7 @@ final class SetOperations {
     QueryNode tagged = new UnionAll(List.of(tagged(left, 1), tagged(right, 2)));
     List<OutputColumn> columns = columns(left, alias);
     String side = Sql.identifier(alias) + ".__pgt_side";
-    Expression having = parse("count(*) FILTER (WHERE " + side + " = 1) > 0 AND count(*) FILTER (WHERE " + side
-        + " = 2) " + (intersect ? "> 0" : "= 0"));
+    Expression having = parse(sideCount(side, 1) + " > 0 AND " + sideCount(side, 2) + (intersect ? " > 0" : " = 0"));
     List<Expression> groupBy = columns.stream().map(OutputColumn::expression).map(SetOperations::copy).toList();
     return block(new DerivedItem(tagged, alias), columns, groupBy, having, false);
   }
@@ -104,10 +103,10 @@ final class SetOperations {
     List<OutputColumn> columns = new ArrayList<>(columns(left, counted));
     String side = Sql.identifier(counted) + ".__pgt_side";
     List<Expression> groupBy = columns.stream().map(OutputColumn::expression).map(SetOperations::copy).toList();
-    columns.add(new OutputColumn("__pgt_left", parse("count(*) FILTER (WHERE " + side + " = 1)")));
-    columns.add(new OutputColumn("__pgt_right", parse("count(*) FILTER (WHERE " + side + " = 2)")));
-    Expression having = parse(intersect ? "count(*) FILTER (WHERE " + side + " = 1) > 0 AND count(*) FILTER (WHERE "
-        + side + " = 2) > 0" : "count(*) FILTER (WHERE " + side + " = 1) > count(*) FILTER (WHERE " + side + " = 2)");
+    columns.add(new OutputColumn("__pgt_left", parse(sideCount(side, 1))));
+    columns.add(new OutputColumn("__pgt_right", parse(sideCount(side, 2))));
+    Expression having = parse(intersect ? sideCount(side, 1) + " > 0 AND " + sideCount(side, 2) + " > 0"
+        : sideCount(side, 1) + " > " + sideCount(side, 2));
     String counts = alias();
     DerivedItem groups = new DerivedItem(block(new DerivedItem(tagged, counted), columns, groupBy, having, false), counts);
     String leftCount = Sql.identifier(counts) + ".__pgt_left";
@@ -117,6 +116,11 @@ final class SetOperations {
     LateralItem copies = new LateralItem(repeat.toString(), alias(), List.of("__pgt_copy"), List.of(repeat));
     return new Block(new FromClause(groups, List.of(new JoinStep(JoinKind.CROSS, copies, null))), null, List.of(), null,
         columns(left, counts), false, false, List.of(), null, null, List.of());
+  }
+
+  /** How many rows of a group come from the side tagged {@code tag}. */
+  private static String sideCount(String side, int tag) {
+    return "count(*) FILTER (WHERE " + side + " = " + tag + ")";
   }
 
   private Block tagged(QueryNode side, int tag) {
