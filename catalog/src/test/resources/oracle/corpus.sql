@@ -341,3 +341,46 @@ SELECT u.id, u.n, a.region FROM ups u JOIN accounts a ON a.id = u.id;
 -- g_rollup_over_cte
 WITH positive AS (SELECT account_id, kind, amount FROM events WHERE amount > 0)
 SELECT kind, account_id % 2 AS parity, sum(amount) AS s FROM positive GROUP BY ROLLUP(kind, account_id % 2);
+-- j3_left_then_full
+SELECT a.id AS aid, e.id AS eid, m.id AS mid FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  FULL JOIN merchants m ON m.id = e.merchant_id;
+-- j3_full_then_left
+SELECT a.id AS aid, e.id AS eid, m.name FROM accounts a FULL JOIN events e ON e.account_id = a.id
+  LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- j3_right_then_left
+SELECT a.id AS aid, e.id AS eid, m.category FROM events e RIGHT JOIN accounts a ON a.id = e.account_id
+  LEFT JOIN merchants m ON m.id = e.merchant_id;
+-- j3_full_then_right
+SELECT a.id AS aid, e.id AS eid, m.id AS mid FROM accounts a FULL JOIN events e ON e.account_id = a.id
+  RIGHT JOIN merchants m ON m.id = e.merchant_id;
+-- j3_inner_then_full
+SELECT a.id AS aid, e.id AS eid, m.id AS mid FROM accounts a JOIN events e ON e.account_id = a.id
+  FULL JOIN merchants m ON m.id = e.merchant_id;
+-- j3_right_then_inner
+SELECT a.id AS aid, e.id AS eid, m.name FROM events e RIGHT JOIN accounts a ON a.id = e.account_id
+  JOIN merchants m ON m.id = a.id % 14;
+-- j3_left_then_right
+SELECT a.id AS aid, e.id AS eid, m.id AS mid FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  RIGHT JOIN merchants m ON m.id = e.merchant_id;
+-- j4_left_right_full
+SELECT a.id AS aid, e.id AS eid, m.id AS mid, b.tier FROM accounts a LEFT JOIN events e ON e.account_id = a.id
+  RIGHT JOIN merchants m ON m.id = e.merchant_id FULL JOIN accounts b ON b.id = m.id * 3;
+-- j4_full_inner_left
+SELECT a.id AS aid, e.id AS eid, m.name, x.id AS other_event FROM accounts a FULL JOIN events e ON e.account_id = a.id
+  JOIN merchants m ON m.id = coalesce(e.merchant_id, a.id % 14) LEFT JOIN events x ON x.merchant_id = m.id AND x.account_id = a.id
+ WHERE x.id IS NULL OR x.id <> e.id;
+-- j4_full_chain_aggregate
+SELECT coalesce(m.category, '?') AS category, count(a.id) AS accounts, count(e.id) AS events, sum(e.amount) AS total
+  FROM accounts a FULL JOIN events e ON e.account_id = a.id FULL JOIN merchants m ON m.id = e.merchant_id
+ GROUP BY coalesce(m.category, '?');
+-- j_full_null_keys
+SELECT e.id AS eid, m.id AS mid, m.category FROM events e FULL JOIN merchants m ON m.category = e.note;
+-- s_not_in_or_exists
+SELECT e.id FROM events e WHERE e.merchant_id NOT IN (SELECT m.id FROM merchants m WHERE m.category = 'food')
+   OR EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.account_id AND a.region IS NULL);
+-- s_scalar_correlated_select_where
+SELECT a.id, (SELECT max(e.amount) FROM events e WHERE e.account_id = a.id) AS best FROM accounts a
+ WHERE (SELECT count(*) FROM events e WHERE e.account_id = a.id AND e.kind = 'buy') >= 1;
+-- o_ordered_set_per_kind
+SELECT kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) AS median,
+       mode() WITHIN GROUP (ORDER BY account_id) AS usual_account FROM events GROUP BY kind;

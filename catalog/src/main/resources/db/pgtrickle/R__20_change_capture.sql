@@ -1,7 +1,8 @@
 -- Change capture (CDC): one buffer per source in pgtrickle_changes, filled by statement-level
 -- AFTER triggers that read the statement's transition tables. Each buffer row carries the
--- writing transaction's xid (as bigint) and an operation: 'I' insert image, 'D' delete image
--- (an UPDATE writes both), 'T' truncate marker.
+-- writing transaction's xid (as bigint), the statement's number from pgtrickle.change_seq
+-- (__pgt_seq: orders a transaction's own changes against its refreshes) and an operation:
+-- 'I' insert image, 'D' delete image (an UPDATE writes both), 'T' truncate marker.
 --
 -- Buffers have no index: they are trimmed after every refresh, so they hold about one delta
 -- and a scan costs what the delta costs, while an index would be paid on every captured row
@@ -46,9 +47,13 @@ DECLARE
     v_column record;
 BEGIN
     IF v_buffer IS NULL THEN
-        EXECUTE format('CREATE TABLE pgtrickle_changes.%I (__pgt_xid bigint NOT NULL, __pgt_op "char" NOT NULL%s)',
+        EXECUTE format('CREATE TABLE pgtrickle_changes.%I (__pgt_xid bigint NOT NULL, __pgt_seq bigint, __pgt_op "char" NOT NULL%s)',
                        v_name, CASE WHEN p_with_row_id THEN ', __pgt_row_id bigint, __pgt_refresh_id bigint' ELSE '' END);
         v_buffer := pgtrickle._buffer(p_source);
+    END IF;
+    -- Buffers created before change_seq existed.
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = v_buffer AND attname = '__pgt_seq' AND NOT attisdropped) THEN
+        EXECUTE format('ALTER TABLE %s ADD COLUMN __pgt_seq bigint', v_buffer);
     END IF;
     -- TRUNCATE markers are rare: this index finds them without scanning the buffer. (Checked
     -- first: IF NOT EXISTS would tell every further stream table on the source that it exists.)
@@ -116,16 +121,17 @@ CREATE OR REPLACE FUNCTION pgtrickle_changes.%1$I() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
 DECLARE
     v_xid bigint := pg_current_xact_id()::text::bigint;
+    v_seq bigint := nextval('pgtrickle.change_seq');
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s) SELECT v_xid, 'I'%3$s FROM __pgt_new;
+        INSERT INTO %2$s (__pgt_xid, __pgt_seq, __pgt_op%3$s) SELECT v_xid, v_seq, 'I'%3$s FROM __pgt_new;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s)
-        SELECT v_xid, 'D'%3$s FROM __pgt_old UNION ALL SELECT v_xid, 'I'%3$s FROM __pgt_new;
+        INSERT INTO %2$s (__pgt_xid, __pgt_seq, __pgt_op%3$s)
+        SELECT v_xid, v_seq, 'D'%3$s FROM __pgt_old UNION ALL SELECT v_xid, v_seq, 'I'%3$s FROM __pgt_new;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO %2$s (__pgt_xid, __pgt_op%3$s) SELECT v_xid, 'D'%3$s FROM __pgt_old;
+        INSERT INTO %2$s (__pgt_xid, __pgt_seq, __pgt_op%3$s) SELECT v_xid, v_seq, 'D'%3$s FROM __pgt_old;
     ELSE
-        INSERT INTO %2$s (__pgt_xid, __pgt_op) VALUES (v_xid, 'T');
+        INSERT INTO %2$s (__pgt_xid, __pgt_seq, __pgt_op) VALUES (v_xid, v_seq, 'T');
     END IF;
     RETURN NULL;
 END
@@ -205,12 +211,15 @@ BEGIN
     DELETE FROM pgtrickle.pgt_change_tracking WHERE source_relid = p_source;
 END $$;
 
+DROP FUNCTION IF EXISTS pgtrickle._visible_sql(text, text, text, text, bigint, integer);
+DROP FUNCTION IF EXISTS pgtrickle._changes_predicate(text, pg_snapshot, bigint, integer, pg_snapshot, bigint, integer);
+
 -- SQL deciding whether a buffer row's transaction is visible in a snapshot whose xmin, xmax
 -- and in-progress list are the given SQL expressions. The snapshot's own transaction
--- (p_own_xid) is not described by the snapshot itself: its rows count as visible when written
--- before command p_own_cid (read from the row's cmin).
+-- (p_own_xid) is not described by the snapshot itself: its rows count as visible when stamped
+-- with a change_seq number below p_own_cid (the number the refresh drew).
 CREATE OR REPLACE FUNCTION pgtrickle._visible_sql(
-    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid integer)
+    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid bigint)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -221,7 +230,7 @@ BEGIN
     IF p_own_xid IS NULL THEN
         RETURN v_sql;
     END IF;
-    RETURN format('(CASE WHEN %1$s = %2$s THEN %3$I.cmin::text::integer < %4$s ELSE %5$s END)',
+    RETURN format('(CASE WHEN %1$s = %2$s THEN %3$I.__pgt_seq < %4$s ELSE %5$s END)',
                   v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
 END $$;
 
@@ -238,8 +247,8 @@ $$;
 -- in, read from the CTE __pgt_snap(xmin, xmax, xip) that statement defines.
 CREATE OR REPLACE FUNCTION pgtrickle._changes_predicate(
     p_alias text,
-    p_from pg_snapshot, p_from_xid bigint, p_from_cid integer,
-    p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
+    p_from pg_snapshot, p_from_xid bigint, p_from_cid bigint,
+    p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE

@@ -16,6 +16,11 @@
 -- Functions whose arguments changed in a later version.
 DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, boolean, integer);
 DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, integer);
+DROP FUNCTION IF EXISTS pgtrickle._delta_rows_sql(pgtrickle.pgt_stream_tables, bigint, integer);
+DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, boolean, integer, bigint);
+DROP FUNCTION IF EXISTS pgtrickle._has_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer, text);
+DROP FUNCTION IF EXISTS pgtrickle._source_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer);
+DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, integer, bigint);
 
 CREATE OR REPLACE FUNCTION pgtrickle._lock_namespace()
 RETURNS integer
@@ -96,7 +101,7 @@ END $$;
 
 -- A program's delta SQL with its placeholders filled in for this refresh.
 CREATE OR REPLACE FUNCTION pgtrickle._delta_rows_sql(
-    p_st pgtrickle.pgt_stream_tables, p_own_xid bigint, p_own_cid integer)
+    p_st pgtrickle.pgt_stream_tables, p_own_xid bigint, p_own_cid bigint)
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -160,15 +165,15 @@ BEGIN
     END IF;
     IF v_buffer IS NOT NULL THEN
         v_output := format($out$, __pgt_out AS (
-    INSERT INTO %1$s (__pgt_xid, __pgt_refresh_id, __pgt_op, __pgt_row_id, %2$s)
-    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'D', __pgt_row_id, %2$s FROM __pgt_del
+    INSERT INTO %1$s (__pgt_xid, __pgt_seq, __pgt_refresh_id, __pgt_op, __pgt_row_id, %2$s)
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{own_cid}}, {{refresh_id}}, 'D', __pgt_row_id, %2$s FROM __pgt_del
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'D', o.__pgt_row_id, %3$s FROM %4$s o
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{own_cid}}, {{refresh_id}}, 'D', o.__pgt_row_id, %3$s FROM %4$s o
      WHERE o.__pgt_row_id IN (SELECT __pgt_row_id FROM __pgt_cmp WHERE __pgt_visible)
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_cmp WHERE __pgt_visible
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{own_cid}}, {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_cmp WHERE __pgt_visible
     UNION ALL
-    SELECT pgtrickle._xid(pg_current_xact_id()), {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_ins
+    SELECT pgtrickle._xid(pg_current_xact_id()), {{own_cid}}, {{refresh_id}}, 'I', __pgt_row_id, %2$s FROM __pgt_ins
 )$out$, v_buffer, v_user, pgtrickle._columns(p_st.pgt_relid, 'user', 'o.'), v_storage);
     END IF;
     RETURN format($sql$WITH __pgt_snap AS MATERIALIZED (%1$s), %2$s, __pgt_del AS (
@@ -191,7 +196,7 @@ BEGIN
            data_timestamp = statement_timestamp(), last_refresh_at = clock_timestamp(),
            consecutive_errors = 0, last_error_message = NULL, updated_at = now()
      WHERE pgt_id = %9$s AND frontier::text IS NOT DISTINCT FROM {{frontier}}
-       AND frontier_xid IS NOT DISTINCT FROM {{frontier_xid}}::bigint AND frontier_cid IS NOT DISTINCT FROM {{frontier_cid}}::integer
+       AND frontier_xid IS NOT DISTINCT FROM {{frontier_xid}}::bigint AND frontier_cid IS NOT DISTINCT FROM {{frontier_cid}}::bigint
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
@@ -228,12 +233,12 @@ END $$;
 
 -- The single statement of a refresh: its template with this refresh's rows and values.
 CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer, p_refresh_id bigint)
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint)
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT replace(replace(replace(replace(replace(replace(
                pgtrickle._statements(p_st)->>(CASE WHEN p_full THEN 'full' ELSE 'delta' END),
-               '{{own_cid}}', coalesce(p_own_cid, 0)::text),
+               '{{own_cid}}', p_own_cid::text),
                '{{frontier}}', quote_nullable(p_st.frontier::text)),
                '{{frontier_xid}}', quote_nullable(p_st.frontier_xid)),
                '{{frontier_cid}}', quote_nullable(p_st.frontier_cid)),
@@ -256,7 +261,7 @@ END $$;
 
 -- True when any source changed between the stream table's frontier and p_to.
 CREATE OR REPLACE FUNCTION pgtrickle._has_changes(
-    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer, p_op text DEFAULT NULL)
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint, p_op text DEFAULT NULL)
 RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -315,7 +320,7 @@ DROP FUNCTION IF EXISTS pgtrickle._change_ratio_reason(pgtrickle.pgt_stream_tabl
 -- The changes to each source of a stream table since its frontier, counted up to one more than
 -- the source's estimated row count (a source never estimated is left out).
 CREATE OR REPLACE FUNCTION pgtrickle._source_changes(
-    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid integer)
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
 RETURNS TABLE (source oid, row_estimate numeric, changes bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -402,7 +407,7 @@ DECLARE
     v_st pgtrickle.pgt_stream_tables;
     v_start timestamptz := clock_timestamp();
     v_own_xid bigint;
-    v_own_cid integer := 0;
+    v_own_cid bigint;
     v_snapshot pg_snapshot;
     v_action text;
     v_result record;
@@ -419,21 +424,32 @@ BEGIN
     ELSIF NOT pg_try_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer) THEN
         RETURN NULL;
     END IF;
+    -- A source altered without the event trigger seeing it: reinitialize or fail first.
+    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d
+                WHERE d.pgt_id = p_pgt_id AND d.source_type = 'TABLE'
+                  AND d.source_signature IS DISTINCT FROM pgtrickle._source_signature(d.source_relid)) THEN
+        PERFORM pgtrickle._check_sources(p_pgt_id);
+        IF (SELECT status FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id) = 'ERROR' THEN
+            RETURN 0;
+        END IF;
+    END IF;
     SELECT * INTO v_st FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id;
     PERFORM pgtrickle._check_refreshable(v_st, p_pgt_id);
     v_st.refresh_statements := pgtrickle._cache_statements(v_st);
 
-    -- Changes this transaction made before the refresh are identified by command id.
+    -- Changes this transaction made before the refresh are those stamped with a lower
+    -- change_seq number; what it writes later gets higher ones.
     v_own_xid := pgtrickle._xid(pg_current_xact_id_if_assigned());
-    IF v_own_xid IS NOT NULL THEN
-        UPDATE pgtrickle.pgt_stream_tables SET updated_at = updated_at WHERE pgt_id = p_pgt_id
-        RETURNING cmin::text::integer INTO v_own_cid;
-    END IF;
+    v_own_cid := nextval('pgtrickle.change_seq');
 
     IF v_st.is_populated AND NOT v_st.needs_reinit THEN
         v_snapshot := pg_current_snapshot();
         IF NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid) THEN
             v_action := 'NO_DATA';
+            IF p_initiated_by = 'IMMEDIATE' THEN
+                -- A statement that changed no row: nothing to record or advance.
+                RETURN 0;
+            END IF;
             IF p_initiated_by = 'SCHEDULER' AND v_st.consecutive_errors = 0 THEN
                 -- Routine, so not recorded: a table on a 1s schedule would write a history row
                 -- every second. The frontier stays (nothing lies between it and now).
@@ -498,7 +514,7 @@ END $$;
 -- Runs one refresh statement with the storage protection lifted and checks its frontier
 -- compare-and-set.
 CREATE OR REPLACE FUNCTION pgtrickle._run(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid integer, p_refresh_id bigint,
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint,
     OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT frontier_to pg_snapshot)
 LANGUAGE plpgsql AS $$
 DECLARE

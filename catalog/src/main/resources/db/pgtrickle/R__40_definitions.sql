@@ -168,7 +168,8 @@ BEGIN
     END IF;
 END $$;
 
--- Records a stream table's sources and installs change capture on them.
+-- Records a stream table's sources and installs change capture on them (and the IMMEDIATE
+-- trigger when the stream table is IMMEDIATE).
 CREATE OR REPLACE FUNCTION pgtrickle._attach_sources(p_pgt_id bigint, p_probe regclass)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -183,7 +184,9 @@ BEGIN
         ELSIF v_source.source_type = 'STREAM_TABLE' THEN
             PERFORM pgtrickle._ensure_stream_table_buffer(v_source.source_relid);
         END IF;
+        PERFORM pgtrickle._sync_immediate(v_source.source_relid);
     END LOOP;
+    PERFORM pgtrickle._record_signatures(p_pgt_id);
 END $$;
 
 -- Removes a stream table's dependency rows and releases capture nobody needs any more.
@@ -197,6 +200,7 @@ BEGIN
     WITH gone AS (DELETE FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_pgt_id RETURNING source_relid)
     SELECT array_agg(source_relid) INTO v_sources FROM gone;
     FOREACH v_source IN ARRAY coalesce(v_sources, ARRAY[]::oid[]) LOOP
+        PERFORM pgtrickle._sync_immediate(v_source);
         PERFORM pgtrickle._release_capture(v_source);
     END LOOP;
 END $$;
@@ -463,6 +467,9 @@ BEGIN
            refresh_program = CASE WHEN v_recompile THEN NULL ELSE st.refresh_program END,
            updated_at = now()
      WHERE st.pgt_id = v_st.pgt_id;
+    IF v_mode <> v_st.refresh_mode THEN
+        PERFORM pgtrickle._sync_immediate(d.source_relid) FROM pgtrickle.pgt_dependencies d WHERE d.pgt_id = v_st.pgt_id;
+    END IF;
     IF v_sink.sink_type IS NOT NULL AND v_current_sink.pgt_id IS NULL THEN
         PERFORM pgtrickle._attach_sink((SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_st.pgt_id),
                                        v_sink.sink_type, v_sink.sink_path, v_sink.sink_mode, v_sink.catalog_schema);

@@ -83,9 +83,10 @@ BEGIN
     PERFORM pgtrickle._sink_index(p_st.pgt_relid, true);
     IF p_st.is_populated THEN
         v_refresh_id := pgtrickle._next_refresh_id();
-        EXECUTE format('INSERT INTO %s (__pgt_xid, __pgt_refresh_id, __pgt_op, __pgt_row_id, %s) SELECT %s, %s, %L, __pgt_row_id, %s FROM %s',
+        EXECUTE format('INSERT INTO %s (__pgt_xid, __pgt_seq, __pgt_refresh_id, __pgt_op, __pgt_row_id, %s) SELECT %s, %s, %s, %L, __pgt_row_id, %s FROM %s',
                        pgtrickle._buffer(p_st.pgt_relid), pgtrickle._columns(p_st.pgt_relid, 'user'),
-                       pgtrickle._xid(pg_current_xact_id()), v_refresh_id, 'I', pgtrickle._columns(p_st.pgt_relid, 'user'),
+                       pgtrickle._xid(pg_current_xact_id()), nextval('pgtrickle.change_seq'), v_refresh_id, 'I',
+                       pgtrickle._columns(p_st.pgt_relid, 'user'),
                        pgtrickle._qualified(p_st.pgt_relid));
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN

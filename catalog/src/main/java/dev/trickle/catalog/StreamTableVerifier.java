@@ -75,19 +75,30 @@ public final class StreamTableVerifier {
     }
   }
 
+  /**
+   * Compares a stream table with its query inside the caller's open transaction (so with the
+   * transaction's own uncommitted writes), changing nothing.
+   */
+  static Verification compareWithin(Connection connection, String name) throws SQLException {
+    return differences(connection, StreamTableCatalog.find(connection, name), false);
+  }
+
   private static Verification differences(Connection connection, StreamTableInfo table, boolean refreshed)
       throws SQLException {
     Sql.call(connection, "SAVEPOINT compare");
+    Verification verification;
     try {
-      return differences(connection, table, refreshed, false);
+      verification = differences(connection, table, refreshed, false);
     } catch (SQLException e) {
       if (!UNDEFINED_FUNCTION.equals(e.getSQLState())) {
         throw e;
       }
       // A column type without an equality operator (json, point ...): compare its text form.
       Sql.call(connection, "ROLLBACK TO SAVEPOINT compare");
-      return differences(connection, table, refreshed, true);
+      verification = differences(connection, table, refreshed, true);
     }
+    Sql.call(connection, "RELEASE SAVEPOINT compare");
+    return verification;
   }
 
   private static Verification differences(Connection connection, StreamTableInfo table, boolean refreshed,

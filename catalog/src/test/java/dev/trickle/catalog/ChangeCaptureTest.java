@@ -37,12 +37,12 @@ class ChangeCaptureTest {
   void shouldCaptureOnlyTheColumnsStreamTablesReadAndTheKey() {
     db.execute("SELECT pgtrickle.create_stream_table('per_player', "
         + "'SELECT player_id, sum(score) AS total FROM game_scores GROUP BY player_id', '1m', 'FULL')");
-    assertEquals(List.of(List.of("__pgt_xid"), List.of("__pgt_op"), List.of("score_id"), List.of("player_id"),
+    assertEquals(List.of(List.of("__pgt_xid"), List.of("__pgt_seq"), List.of("__pgt_op"), List.of("score_id"), List.of("player_id"),
         List.of("score")), bufferColumns("game_scores"));
 
     db.execute("SELECT pgtrickle.create_stream_table('per_game', "
         + "'SELECT game_id, count(*) AS plays FROM game_scores GROUP BY game_id', '1m', 'FULL')");
-    assertEquals(List.of(List.of("__pgt_xid"), List.of("__pgt_op"), List.of("score_id"), List.of("player_id"),
+    assertEquals(List.of(List.of("__pgt_xid"), List.of("__pgt_seq"), List.of("__pgt_op"), List.of("score_id"), List.of("player_id"),
         List.of("score"), List.of("game_id")), bufferColumns("game_scores"));
   }
 

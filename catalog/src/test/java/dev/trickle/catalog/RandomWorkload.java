@@ -38,13 +38,25 @@ final class RandomWorkload {
     this.random = new Random(seed);
   }
 
+  /** Checks the database inside the workload's transaction, after one of its statements. */
+  interface StatementCheck {
+    void after(String statement) throws SQLException;
+  }
+
   /** Runs one random transaction of 1 to 4 statements; about one in six is rolled back. */
   void runTransaction(Connection connection) throws SQLException {
+    runTransaction(connection, statement -> { });
+  }
+
+  /** Runs one random transaction, checking after each of its statements. */
+  void runTransaction(Connection connection, StatementCheck afterEach) throws SQLException {
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
       int statements = 1 + random.nextInt(4);
       for (int i = 0; i < statements; i++) {
-        statement.execute(randomStatement());
+        String sql = randomStatement();
+        statement.execute(sql);
+        afterEach.after(sql);
       }
       if (random.nextInt(6) == 0) {
         connection.rollback();

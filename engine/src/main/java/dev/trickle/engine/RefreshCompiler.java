@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>AUTO and DIFFERENTIAL get a differential program when the query's constructs can be
  * maintained; otherwise AUTO falls back to FULL, recording the construct as the reason, and
- * DIFFERENTIAL is refused naming it. FULL always recomputes. IMMEDIATE is not available yet.
- * Stateless and thread-safe.
+ * DIFFERENTIAL is refused naming it. IMMEDIATE runs the same differential program inside every
+ * statement that writes a source, so it is refused, naming the construct, exactly where
+ * DIFFERENTIAL is. FULL always recomputes. Stateless and thread-safe.
  */
 public final class RefreshCompiler {
   /**
@@ -27,10 +28,6 @@ public final class RefreshCompiler {
    */
   public Compilation compile(String streamTable, String definingQuery, RefreshMode requested, SchemaCatalog catalog,
       List<OutputColumnInfo> outputs) {
-    if (requested == RefreshMode.IMMEDIATE) {
-      throw new UnsupportedRefreshModeException("stream table '" + streamTable
-          + "': IMMEDIATE refresh is not yet supported by this version; use refresh_mode => 'AUTO', 'DIFFERENTIAL' or 'FULL'");
-    }
     DefiningQuery.parse(definingQuery);
     if (requested == RefreshMode.FULL) {
       return new Compilation(RefreshMode.FULL, "FULL refresh requested", RefreshProgram.fullRecompute(plan(definingQuery, catalog)));
@@ -38,13 +35,18 @@ public final class RefreshCompiler {
     try {
       QueryNode query = QueryBuilder.build(definingQuery, catalog);
       DeltaRules.Program program = DeltaRules.program(query, catalog, outputs);
-      return new Compilation(RefreshMode.DIFFERENTIAL, program.strategy(),
-          new RefreshProgram(RefreshProgram.CURRENT_FORMAT, RefreshMode.DIFFERENTIAL, program.fullSql(),
-              program.deltaSql(), program.sources(), program.aux(), PlanPrinter.print(query), program.strategy()));
+      RefreshProgram differential = new RefreshProgram(RefreshProgram.CURRENT_FORMAT, RefreshMode.DIFFERENTIAL,
+          program.fullSql(), program.deltaSql(), program.sources(), program.aux(), PlanPrinter.print(query),
+          program.strategy());
+      if (requested == RefreshMode.IMMEDIATE) {
+        return new Compilation(RefreshMode.IMMEDIATE,
+            "refreshed inside every statement that writes a source: " + program.strategy(), differential);
+      }
+      return new Compilation(RefreshMode.DIFFERENTIAL, program.strategy(), differential);
     } catch (UnsupportedQueryException e) {
-      if (requested == RefreshMode.DIFFERENTIAL) {
-        throw new UnsupportedRefreshModeException("stream table '" + streamTable
-            + "': DIFFERENTIAL refresh cannot maintain " + e.construct() + "; use refresh_mode => 'AUTO' or 'FULL'");
+      if (requested != RefreshMode.AUTO) {
+        throw new UnsupportedRefreshModeException("stream table '" + streamTable + "': " + requested
+            + " refresh cannot maintain " + e.construct() + "; use refresh_mode => 'AUTO' or 'FULL'");
       }
       return new Compilation(RefreshMode.FULL, "AUTO chose FULL: the differential engine cannot maintain " + e.construct(),
           RefreshProgram.fullRecompute(plan(definingQuery, catalog)));

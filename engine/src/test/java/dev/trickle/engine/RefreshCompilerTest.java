@@ -142,9 +142,21 @@ class RefreshCompilerTest {
   }
 
   @Test
-  void shouldRefuseImmediateForNow() {
-    assertThrows(UnsupportedRefreshModeException.class,
-        () -> compiler.compile("t", BY_REGION, RefreshMode.IMMEDIATE, catalog, BY_REGION_COLUMNS));
+  void shouldRunTheDifferentialProgramInImmediateMode() {
+    Compilation compilation = compiler.compile("t", BY_REGION, RefreshMode.IMMEDIATE, catalog, BY_REGION_COLUMNS);
+    assertEquals(RefreshMode.IMMEDIATE, compilation.effectiveMode());
+    assertEquals(RefreshMode.DIFFERENTIAL, compilation.program().mode());
+    assertTrue(compilation.reason().startsWith("refreshed inside every statement that writes a source: "),
+        compilation.reason());
+  }
+
+  @Test
+  void shouldRefuseImmediateWhereDifferentialCannotServe() {
+    UnsupportedRefreshModeException error = assertThrows(UnsupportedRefreshModeException.class,
+        () -> compiler.compile("public.noisy", "SELECT orders.id, random() AS r FROM public.orders",
+            RefreshMode.IMMEDIATE, catalog, List.of()));
+    assertEquals("stream table 'public.noisy': IMMEDIATE refresh cannot maintain volatile function random(); "
+        + "use refresh_mode => 'AUTO' or 'FULL'", error.getMessage());
   }
 
   @Test

@@ -67,10 +67,9 @@ final class ProgramContext {
     Block block = (Block) query;
     if (block.from() != null) {
       for (FromItem item : block.from().items()) {
-        if (item instanceof TableItem table && !block.subqueries().isEmpty()) {
-          sources.registerAll(table.relation());
-        } else if (item instanceof TableItem table) {
+        if (item instanceof TableItem table) {
           sources.register(table);
+          block.subqueries().forEach(subquery -> sources.registerReferenced(table, subquery.sql()));
         } else if (item instanceof DerivedItem derived) {
           register(derived.query());
         }

@@ -1,5 +1,6 @@
 package dev.trickle.engine.delta;
 
+import dev.trickle.engine.ColumnInfo;
 import dev.trickle.engine.RelationInfo;
 import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.TableItem;
@@ -9,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The change of every relation a query reads, consolidated from its change buffer: one CTE
@@ -28,7 +30,22 @@ final class SourceDeltas {
     needed.addAll(item.columns());
   }
 
-  /** Registers every column of a relation read inside an expression subquery. */
+  /**
+   * Registers the columns of an item that an expression subquery reads from it (correlated
+   * references, which the deparsed query writes as {@code alias.column}).
+   */
+  void registerReferenced(TableItem item, String subquerySql) {
+    Set<String> needed = columns.get(item.relation().oid());
+    for (ColumnInfo column : item.relation().columns()) {
+      Pattern reference = Pattern.compile("(?<![\\w\"])\"?" + Pattern.quote(item.alias()) + "\"?\\.\"?"
+          + Pattern.quote(column.name()) + "\"?(?!\\w)");
+      if (reference.matcher(subquerySql).find()) {
+        needed.add(column.name());
+      }
+    }
+  }
+
+  /** Registers every column of a relation read inside a recursive query. */
   void registerAll(RelationInfo relation) {
     relations.put(relation.oid(), relation);
     Set<String> needed = columns.computeIfAbsent(relation.oid(), key -> new LinkedHashSet<>());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its numbers (ratios against a baseline measured in the same run).",
     subcommands = {MatrixBenchmark.class, LeaderboardBenchmark.class, CdcBenchmark.class, ClusterBenchmark.class, SinkBenchmark.class,
-        CommandLine.HelpCommand.class})
+        TpchBenchmark.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
