@@ -1,7 +1,11 @@
 package dev.trickle.engine.delta;
 
 import dev.trickle.engine.UnsupportedQueryException;
+import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.Expressions;
+import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.JoinKind;
+import dev.trickle.engine.model.JoinStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -100,9 +104,52 @@ final class AffectedRowsDeltaRule {
       parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where, ctes));
       parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT,
           where, ctes));
+      if (present != null) {
+        parts.addAll(paddedCandidates(core, alias, list, safe, where, ctes));
+      }
     }
     parts.addAll(new SubqueryCandidates(core, list, safe, ctes, context).parts());
     return "SELECT DISTINCT * FROM (\n" + String.join("\nUNION ALL\n", parts) + "\n) __pgt_candidates";
+  }
+
+  /**
+   * The rows padded in place of a touched item that an outer join pads, before and after the
+   * change: rendered with the item empty, for the rows of its join partners (the other items
+   * its padding joins' conditions read) that met a touched row. Their keys can differ from
+   * those of the rows holding the touched row, since later joins may read the padded NULLs.
+   */
+  private static List<String> paddedCandidates(CoreQuery core, String alias, String list, String safe,
+      String touchedWhere, Ctes ctes) {
+    List<String> partnerKeys = new ArrayList<>();
+    for (JoinStep join : core.block().from().joins()) {
+      Set<ColumnRef> read = Expressions.columns(join.condition());
+      boolean readsItem = read.stream().anyMatch(column -> owner(core, column).equals(alias));
+      if (join.kind() == JoinKind.INNER || join.kind() == JoinKind.CROSS || !readsItem) {
+        continue;
+      }
+      for (RenderedItem partner : core.items()) {
+        boolean readsPartner = read.stream().anyMatch(column -> owner(core, column).equals(partner.alias()));
+        if (!partner.alias().equals(alias) && readsPartner) {
+          partner.lineage().stream().filter(key -> !partnerKeys.contains(key)).forEach(partnerKeys::add);
+        }
+      }
+    }
+    String where = safe;
+    if (!partnerKeys.isEmpty()) {
+      String keys = String.join(", ", partnerKeys);
+      String met = "SELECT " + keys + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW,
+          touchedWhere, ctes) + "\n  UNION ALL SELECT " + keys + core.fromWhere(
+          a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT, touchedWhere, ctes);
+      String restriction = "(" + keys + ") IN (" + met + ")";
+      where = where == null ? restriction : where + " AND " + restriction;
+    }
+    return List.of(
+        "SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.EMPTY : ItemForm.NEW, where, ctes),
+        "SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.EMPTY : ItemForm.OLD_EXACT, where, ctes));
+  }
+
+  private static String owner(CoreQuery core, ColumnRef column) {
+    return core.block().owner(column).map(FromItem::alias).orElse("");
   }
 
   /**

@@ -46,6 +46,7 @@ final class DerivedRendering implements RenderedItem {
       case TOUCHED_NEW -> "(SELECT " + columns + " FROM " + current + " WHERE __pgt_k1 IN (SELECT __pgt_k1 FROM "
           + subquery.deltaCte(ctes) + "))";
       case TOUCHED_OLD -> "(SELECT " + columns + " FROM " + subquery.deltaCte(ctes) + " WHERE __pgt_w < 0)";
+      case EMPTY -> "(SELECT " + columns + " FROM " + current + " WHERE false)";
     };
     return sql + " AS " + Sql.identifier(item.alias());
   }

@@ -13,7 +13,9 @@ enum ItemForm {
   /** The current versions of the rows the change touched. */
   TOUCHED_NEW(false),
   /** The old versions of the rows the change touched. */
-  TOUCHED_OLD(false);
+  TOUCHED_OLD(false),
+  /** No rows: every row an outer join pairs with it is padded with NULLs. */
+  EMPTY(false);
 
   private final boolean weighted;
 

@@ -36,6 +36,7 @@ final class TableRendering implements RenderedItem {
       case OLD_EXACT -> deltas.oldRows(item.relation(), ctes);
       case TOUCHED_NEW -> deltas.touchedNewRows(item.relation(), ctes);
       case TOUCHED_OLD -> deltas.touchedOldRows(item.relation(), ctes);
+      case EMPTY -> "(SELECT " + columns + " FROM " + table + " WHERE false)";
     };
     return sql + " AS " + Sql.identifier(item.alias());
   }
