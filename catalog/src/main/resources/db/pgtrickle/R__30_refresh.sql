@@ -341,6 +341,27 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Refreshes the planner statistics of change buffers that hold far more changes than the
+-- planner last saw: planning a large change against a buffer it believes nearly empty,
+-- PostgreSQL joins changes by nested loops that rescan one change per row of the other.
+CREATE OR REPLACE FUNCTION pgtrickle._analyze_buffers(
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_source record;
+    v_buffer regclass;
+BEGIN
+    FOR v_source IN
+        SELECT c.source, c.changes FROM pgtrickle._source_changes(p_st, p_to, p_to_xid, p_to_cid) c WHERE c.changes >= 100
+    LOOP
+        v_buffer := pgtrickle._buffer(v_source.source);
+        IF (SELECT reltuples FROM pg_class WHERE oid = v_buffer) < v_source.changes / 2.0 THEN
+            EXECUTE format('ANALYZE %s', v_buffer);
+        END IF;
+    END LOOP;
+END $$;
+
 -- How long a refresh took, in milliseconds.
 CREATE OR REPLACE FUNCTION pgtrickle._duration_ms(p_refresh pgtrickle.pgt_refresh_history)
 RETURNS numeric
@@ -424,6 +445,10 @@ BEGIN
     ELSIF NOT pg_try_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer) THEN
         RETURN NULL;
     END IF;
+    -- Under REPEATABLE READ or SERIALIZABLE, a refresh whose snapshot predates another
+    -- committed refresh of this table fails here with a serialization failure (40001), before
+    -- it writes anything (IMMEDIATE writers retry their transaction).
+    PERFORM 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id FOR UPDATE;
     -- A source altered without the event trigger seeing it: reinitialize or fail first.
     IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d
                 WHERE d.pgt_id = p_pgt_id AND d.source_type = 'TABLE'
@@ -482,6 +507,7 @@ BEGIN
             END IF;
             IF v_reason IS NULL THEN
                 v_action := 'DIFFERENTIAL';
+                PERFORM pgtrickle._analyze_buffers(v_st, v_snapshot, v_own_xid, v_own_cid);
                 v_refresh_id := pgtrickle._next_refresh_id();
                 SELECT * INTO v_result
                   FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid, v_refresh_id);

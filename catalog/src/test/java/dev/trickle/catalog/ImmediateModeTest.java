@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -127,11 +128,19 @@ class ImmediateModeTest {
           return null;
         }));
       }
+      Exception first = null;
       for (Future<?> future : done) {
-        future.get();
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     } finally {
-      pool.shutdownNow();
+      pool.shutdown();
     }
     assertEquals(List.of(), failures);
     TABLES.forEach(name -> assertMatchesQuery(db, name, "after concurrent writers at isolation " + isolation));

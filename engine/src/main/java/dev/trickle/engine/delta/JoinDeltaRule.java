@@ -1,45 +1,68 @@
 package dev.trickle.engine.delta;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The change of a block whose items are joined by INNER and CROSS joins only, as a Z-set.
  *
  * <p>For items R1..Rn the change telescopes: Δ(R1 ⋈ … ⋈ Rn) = Σi R1..R(i-1) new ⋈ ΔRi ⋈
- * R(i+1)..Rn old, with old = new − Δ as a Z-set. Each term joins one small change with the
- * current or old rows of the other items, so PostgreSQL can use their indexes; the cost grows
- * with the change, not with the tables.
+ * R(i+1)..Rn old, with old = new − Δ as a Z-set. A term's old items are distributed: the term
+ * becomes one branch per choice of new (+) or change (−) for each of them, so the main branch
+ * joins the small change with the plain current tables, whose indexes PostgreSQL can probe
+ * (it cannot push a join condition into a union of a table and a change), and the others join
+ * changes with changes. Beyond {@link #MAX_DISTRIBUTED} old items a term keeps the old rows as
+ * one union instead, bounding the branches at 2^MAX_DISTRIBUTED per term.
  */
 final class JoinDeltaRule {
+  static final int MAX_DISTRIBUTED = 3;
+
   private JoinDeltaRule() {}
 
-  /** The block's change: {@code select} columns plus {@code __pgt_w}, one UNION ALL term per item. */
+  /** The block's change: {@code select} columns plus {@code __pgt_w}, UNION ALL of every term's branches. */
   static String delta(CoreQuery core, List<String> select, Ctes ctes) {
     List<RenderedItem> items = core.items();
     if (items.isEmpty()) {
       return "SELECT " + String.join(", ", select) + ", 0::bigint AS __pgt_w WHERE false";
     }
-    List<String> terms = new ArrayList<>();
+    List<String> branches = new ArrayList<>();
     for (int changed = 0; changed < items.size(); changed++) {
-      int index = changed;
-      java.util.function.Function<String, ItemForm> forms = alias -> {
-        int position = positionOf(items, alias);
-        return position < index ? ItemForm.NEW : position == index ? ItemForm.DELTA : ItemForm.OLD_ZSET;
-      };
-      terms.add("SELECT " + String.join(", ", select) + ", " + core.weight(forms) + " AS __pgt_w"
-          + core.fromWhere(forms, core.where(), ctes));
-    }
-    return String.join("\nUNION ALL\n", terms);
-  }
-
-  private static int positionOf(List<RenderedItem> items, String alias) {
-    for (int i = 0; i < items.size(); i++) {
-      if (items.get(i).alias().equals(alias)) {
-        return i;
+      List<String> old = new ArrayList<>();
+      for (int later = changed + 1; later < items.size(); later++) {
+        if (items.get(later).changes()) {
+          old.add(items.get(later).alias());
+        }
+      }
+      String delta = items.get(changed).alias();
+      Set<String> before = new HashSet<>();
+      items.subList(0, changed).forEach(item -> before.add(item.alias()));
+      if (old.size() > MAX_DISTRIBUTED) {
+        Function<String, ItemForm> forms = alias -> before.contains(alias) ? ItemForm.NEW
+            : alias.equals(delta) ? ItemForm.DELTA : old.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
+        branches.add(branch(core, select, forms, false, ctes));
+        continue;
+      }
+      for (int subset = 0; subset < 1 << old.size(); subset++) {
+        Set<String> changes = new HashSet<>();
+        for (int bit = 0; bit < old.size(); bit++) {
+          if ((subset & 1 << bit) != 0) {
+            changes.add(old.get(bit));
+          }
+        }
+        Function<String, ItemForm> forms = alias -> alias.equals(delta) || changes.contains(alias) ? ItemForm.DELTA
+            : ItemForm.NEW;
+        branches.add(branch(core, select, forms, changes.size() % 2 == 1, ctes));
       }
     }
-    throw new IllegalArgumentException("no FROM item " + alias);
+    return String.join("\nUNION ALL\n", branches);
+  }
+
+  private static String branch(CoreQuery core, List<String> select, Function<String, ItemForm> forms, boolean negated,
+      Ctes ctes) {
+    return "SELECT " + String.join(", ", select) + ", " + (negated ? "-(" + core.weight(forms) + ")" : core.weight(forms)) + " AS __pgt_w"
+        + core.fromWhere(forms, core.where(), ctes);
   }
 }
