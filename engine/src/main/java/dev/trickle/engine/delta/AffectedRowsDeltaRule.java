@@ -105,7 +105,7 @@ final class AffectedRowsDeltaRule {
       parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT,
           where, ctes));
       if (present != null) {
-        parts.addAll(paddedCandidates(core, alias, list, safe, where, ctes));
+        parts.addAll(paddedCandidates(core, alias, list, safe, present, ctes));
       }
     }
     parts.addAll(new SubqueryCandidates(core, list, safe, ctes, context).parts());
@@ -115,32 +115,43 @@ final class AffectedRowsDeltaRule {
   /**
    * The rows padded in place of a touched item that an outer join pads, before and after the
    * change: rendered with the item empty, for the rows of its join partners (the other items
-   * its padding joins' conditions read) that met a touched row. Their keys can differ from
-   * those of the rows holding the touched row, since later joins may read the padded NULLs.
+   * a padding join's condition reads) that met a touched row in that join. Their keys can
+   * differ from those of the rows holding the touched row, since later joins may read the
+   * padded NULLs. When no padding join's condition reads the item, every row is a candidate.
    */
-  private static List<String> paddedCandidates(CoreQuery core, String alias, String list, String safe,
-      String touchedWhere, Ctes ctes) {
-    List<String> partnerKeys = new ArrayList<>();
-    for (JoinStep join : core.block().from().joins()) {
+  private static List<String> paddedCandidates(CoreQuery core, String alias, String list, String safe, String present,
+      Ctes ctes) {
+    List<JoinStep> joins = core.block().from().joins();
+    List<String> restrictions = new ArrayList<>();
+    boolean unrestricted = false;
+    for (int step = 0; step < joins.size(); step++) {
+      JoinStep join = joins.get(step);
       Set<ColumnRef> read = Expressions.columns(join.condition());
-      boolean readsItem = read.stream().anyMatch(column -> owner(core, column).equals(alias));
-      if (join.kind() == JoinKind.INNER || join.kind() == JoinKind.CROSS || !readsItem) {
+      if (join.kind() == JoinKind.INNER || join.kind() == JoinKind.CROSS
+          || read.stream().noneMatch(column -> owner(core, column).equals(alias))) {
         continue;
       }
-      for (RenderedItem partner : core.items()) {
+      List<String> keys = new ArrayList<>();
+      for (RenderedItem partner : core.items().subList(0, step + 2)) {
         boolean readsPartner = read.stream().anyMatch(column -> owner(core, column).equals(partner.alias()));
         if (!partner.alias().equals(alias) && readsPartner) {
-          partner.lineage().stream().filter(key -> !partnerKeys.contains(key)).forEach(partnerKeys::add);
+          keys.addAll(partner.lineage());
         }
       }
+      if (keys.isEmpty()) {
+        unrestricted = true;
+        continue;
+      }
+      String partners = String.join(", ", keys);
+      int prefix = step + 1;
+      restrictions.add("(" + partners + ") IN (SELECT " + partners
+          + core.fromWhere(prefix, a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, present, ctes)
+          + "\n  UNION ALL SELECT " + partners
+          + core.fromWhere(prefix, a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT, present, ctes) + ")");
     }
     String where = safe;
-    if (!partnerKeys.isEmpty()) {
-      String keys = String.join(", ", partnerKeys);
-      String met = "SELECT " + keys + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW,
-          touchedWhere, ctes) + "\n  UNION ALL SELECT " + keys + core.fromWhere(
-          a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT, touchedWhere, ctes);
-      String restriction = "(" + keys + ") IN (" + met + ")";
+    if (!unrestricted && !restrictions.isEmpty()) {
+      String restriction = "(" + String.join(" OR ", restrictions) + ")";
       where = where == null ? restriction : where + " AND " + restriction;
     }
     return List.of(

@@ -54,12 +54,15 @@ final class CoreQuery {
 
   /** "FROM ... [WHERE ...]" with items in the given forms; {@code where} replaces the block's WHERE (null: none). */
   String fromWhere(Function<String, ItemForm> forms, String where, Ctes ctes) {
-    if (block.from() == null) {
-      return where == null ? "" : " WHERE " + where;
-    }
+    return block.from() == null ? (where == null ? "" : " WHERE " + where)
+        : fromWhere(block.from().joins().size(), forms, where, ctes);
+  }
+
+  /** "FROM ... [WHERE ...]" over the first item and only the first {@code joins} join steps. */
+  String fromWhere(int joins, Function<String, ItemForm> forms, String where, Ctes ctes) {
     StringBuilder sql = new StringBuilder(" FROM ");
     sql.append(items.get(block.from().first().alias()).render(forms.apply(block.from().first().alias()), ctes));
-    for (JoinStep join : block.from().joins()) {
+    for (JoinStep join : block.from().joins().subList(0, joins)) {
       RenderedItem item = items.get(join.item().alias());
       String rendered = item.render(forms.apply(item.alias()), ctes);
       switch (join.kind()) {
