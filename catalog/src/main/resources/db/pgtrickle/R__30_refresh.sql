@@ -341,26 +341,7 @@ BEGIN
     END LOOP;
 END $$;
 
--- Refreshes the planner statistics of change buffers that hold far more changes than the
--- planner last saw: planning a large change against a buffer it believes nearly empty,
--- PostgreSQL joins changes by nested loops that rescan one change per row of the other.
-CREATE OR REPLACE FUNCTION pgtrickle._analyze_buffers(
-    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
-RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_source record;
-    v_buffer regclass;
-BEGIN
-    FOR v_source IN
-        SELECT c.source, c.changes FROM pgtrickle._source_changes(p_st, p_to, p_to_xid, p_to_cid) c WHERE c.changes >= 100
-    LOOP
-        v_buffer := pgtrickle._buffer(v_source.source);
-        IF (SELECT reltuples FROM pg_class WHERE oid = v_buffer) < v_source.changes / 2.0 THEN
-            EXECUTE format('ANALYZE %s', v_buffer);
-        END IF;
-    END LOOP;
-END $$;
+DROP FUNCTION IF EXISTS pgtrickle._analyze_buffers(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, bigint);
 
 -- How long a refresh took, in milliseconds.
 CREATE OR REPLACE FUNCTION pgtrickle._duration_ms(p_refresh pgtrickle.pgt_refresh_history)
@@ -439,6 +420,8 @@ DECLARE
     v_limit numeric;
     v_ratio numeric;
     v_ratio_reason text;
+    v_stale_buffers regclass[];
+    v_buffer regclass;
 BEGIN
     IF p_wait THEN
         PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer);
@@ -450,10 +433,7 @@ BEGIN
     -- it writes anything (IMMEDIATE writers retry their transaction).
     PERFORM 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id FOR UPDATE;
     -- A source altered without the event trigger seeing it: reinitialize or fail first.
-    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies d
-                WHERE d.pgt_id = p_pgt_id AND d.source_type = 'TABLE'
-                  AND d.source_signature IS DISTINCT FROM pgtrickle._source_signature(d.source_relid)) THEN
-        PERFORM pgtrickle._check_sources(p_pgt_id);
+    IF pgtrickle._check_sources(p_pgt_id) THEN
         IF (SELECT status FROM pgtrickle.pgt_stream_tables WHERE pgt_id = p_pgt_id) = 'ERROR' THEN
             RETURN 0;
         END IF;
@@ -493,13 +473,19 @@ BEGIN
                    v_snapshot AS frontier_to INTO v_result;
         ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL' THEN
             v_limit := CASE WHEN v_st.refresh_mode = 'AUTO' THEN pgtrickle._max_change_ratio() ELSE 0 END;
+            -- Buffers holding at least 100 changes and more than twice what their statistics
+            -- say are stale: planning a large change against a buffer it believes nearly
+            -- empty, PostgreSQL joins changes by nested loops that rescan one change per row of
+            -- the other. They are analyzed before a DIFFERENTIAL refresh.
             WITH c AS MATERIALIZED (SELECT * FROM pgtrickle._source_changes(v_st, v_snapshot, v_own_xid, v_own_cid))
             SELECT (SELECT max(c.changes / c.row_estimate) FROM c),
                    (SELECT format('more than %s changes to %s (about %s rows) exceed '
                                   'pgtrickle.differential_max_change_ratio = %s',
                                   ceil(v_limit * c.row_estimate)::bigint, c.source::regclass, round(c.row_estimate), v_limit)
-                      FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1)
-              INTO v_ratio, v_ratio_reason;
+                      FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1),
+                   (SELECT array_agg(b.buffer) FROM c CROSS JOIN LATERAL (SELECT pgtrickle._buffer(c.source) AS buffer) b
+                     WHERE c.changes >= 100 AND (SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0)
+              INTO v_ratio, v_ratio_reason, v_stale_buffers;
             IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
                 v_reason := 'a source was truncated';
             ELSIF v_st.refresh_mode = 'AUTO' THEN
@@ -507,7 +493,9 @@ BEGIN
             END IF;
             IF v_reason IS NULL THEN
                 v_action := 'DIFFERENTIAL';
-                PERFORM pgtrickle._analyze_buffers(v_st, v_snapshot, v_own_xid, v_own_cid);
+                FOREACH v_buffer IN ARRAY coalesce(v_stale_buffers, ARRAY[]::regclass[]) LOOP
+                    EXECUTE format('ANALYZE %s', v_buffer);
+                END LOOP;
                 v_refresh_id := pgtrickle._next_refresh_id();
                 SELECT * INTO v_result
                   FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid, v_refresh_id);

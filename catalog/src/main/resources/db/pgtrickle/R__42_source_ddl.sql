@@ -98,13 +98,16 @@ BEGIN
     RETURN v_count;
 END $$;
 
+DROP FUNCTION IF EXISTS pgtrickle._check_sources(bigint);
+
 -- Checks a stream table's table sources before a refresh (for databases without the event
--- trigger, or DDL it did not see).
+-- trigger, or DDL it did not see); true when one had changed and was dealt with.
 CREATE OR REPLACE FUNCTION pgtrickle._check_sources(p_pgt_id bigint)
-RETURNS void
+RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
     v_source oid;
+    v_altered boolean := false;
 BEGIN
     FOR v_source IN
         SELECT d.source_relid FROM pgtrickle.pgt_dependencies d
@@ -112,7 +115,9 @@ BEGIN
            AND d.source_signature IS DISTINCT FROM pgtrickle._source_signature(d.source_relid)
     LOOP
         PERFORM pgtrickle._source_altered(v_source);
+        v_altered := true;
     END LOOP;
+    RETURN v_altered;
 END $$;
 
 -- Event trigger: ALTER TABLE on a source.

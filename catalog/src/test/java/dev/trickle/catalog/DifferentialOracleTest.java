@@ -7,10 +7,8 @@ import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.RefreshMode;
 import dev.trickle.testkit.TestDatabase;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,19 +26,7 @@ class DifferentialOracleTest {
 
   @BeforeAll
   static void createStreamTables() {
-    db.execute(RandomWorkload.SCHEMA);
-    StreamTableDefinitions definitions = CatalogTesting.definitions(db);
-    List<String> failures = new ArrayList<>();
-    CORPUS.forEach((name, query) -> {
-      try {
-        StreamTableInfo table = definitions.create(new StreamTableDefinition(name, query, "1m", RefreshMode.DIFFERENTIAL, true));
-        if (!table.effectiveMode().equals(Optional.of(RefreshMode.DIFFERENTIAL))) {
-          failures.add(name + ": " + table.effectiveMode() + " " + table.modeReason());
-        }
-      } catch (RuntimeException e) {
-        failures.add(name + ": " + e.getMessage());
-      }
-    });
+    List<String> failures = OracleCorpus.createAll(db, CORPUS, RefreshMode.DIFFERENTIAL);
     assertEquals(List.of(), failures, "every corpus query compiles to DIFFERENTIAL");
     CORPUS.keySet().forEach(name -> assertMatchesQuery(db, name, "after creation"));
   }

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,19 +26,7 @@ class ImmediateOracleTest {
 
   @BeforeAll
   static void createStreamTables() {
-    db.execute(RandomWorkload.SCHEMA);
-    StreamTableDefinitions definitions = CatalogTesting.definitions(db);
-    List<String> failures = new ArrayList<>();
-    CORPUS.forEach((name, query) -> {
-      try {
-        StreamTableInfo table = definitions.create(new StreamTableDefinition(name, query, "1m", RefreshMode.IMMEDIATE, true));
-        if (!table.effectiveMode().equals(Optional.of(RefreshMode.IMMEDIATE))) {
-          failures.add(name + ": " + table.effectiveMode() + " " + table.modeReason());
-        }
-      } catch (RuntimeException e) {
-        failures.add(name + ": " + e.getMessage());
-      }
-    });
+    List<String> failures = OracleCorpus.createAll(db, CORPUS, RefreshMode.IMMEDIATE);
     assertEquals(List.of(), failures, "every corpus query is maintained IMMEDIATE");
   }
 

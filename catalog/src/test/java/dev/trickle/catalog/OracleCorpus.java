@@ -3,9 +3,14 @@ package dev.trickle.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import dev.trickle.protocol.RefreshMode;
+import dev.trickle.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The named defining queries of {@code oracle/corpus.sql}, in file order. */
 final class OracleCorpus {
@@ -34,5 +39,26 @@ final class OracleCorpus {
       }
     }
     return queries;
+  }
+
+  /**
+   * Creates the workload's tables and every corpus query as a stream table in {@code mode};
+   * returns what went wrong ("name: reason"), including a query that ended up in another mode.
+   */
+  static List<String> createAll(TestDatabase db, Map<String, String> corpus, RefreshMode mode) {
+    db.execute(RandomWorkload.SCHEMA);
+    StreamTableDefinitions definitions = CatalogTesting.definitions(db);
+    List<String> failures = new ArrayList<>();
+    corpus.forEach((name, query) -> {
+      try {
+        StreamTableInfo table = definitions.create(new StreamTableDefinition(name, query, "1m", mode, true));
+        if (!table.effectiveMode().equals(Optional.of(mode))) {
+          failures.add(name + ": " + table.effectiveMode() + " " + table.modeReason());
+        }
+      } catch (RuntimeException e) {
+        failures.add(name + ": " + e.getMessage());
+      }
+    });
+    return failures;
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.postgresql.PGConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,7 +82,7 @@ public final class TpchBenchmark implements Callable<Integer> {
     if (scale <= 0 || churn < 1 || churn > 10 || rounds < 1) {
       throw new IllegalArgumentException("--scale must be positive, --churn from 1 to 10 and --rounds positive");
     }
-    List<Integer> selected = queries == null ? range(1, 22) : queries;
+    List<Integer> selected = queries == null ? IntStream.rangeClosed(1, 22).boxed().toList() : queries;
     for (int query : selected) {
       if (query < 1 || query > 22) {
         throw new IllegalArgumentException("TPC-H queries are numbered 1 to 22, not " + query);
@@ -256,14 +257,6 @@ public final class TpchBenchmark implements Callable<Integer> {
 
   private static String millis(double value) {
     return String.format(Locale.ROOT, "%.1f", value);
-  }
-
-  private static List<Integer> range(int from, int to) {
-    List<Integer> numbers = new ArrayList<>();
-    for (int i = from; i <= to; i++) {
-      numbers.add(i);
-    }
-    return numbers;
   }
 
   /** One query's measurements: refused is why DIFFERENTIAL was refused (null when it was not). */
