@@ -581,6 +581,11 @@ BEGIN
     INSERT INTO pgtrickle.pgt_refresh_history (pgt_id, start_time, end_time, action, status, error_message, initiated_by)
     VALUES (p_pgt_id, p_start, clock_timestamp(), p_action, 'FAILED', p_message, p_initiated_by)
     RETURNING refresh_id INTO v_refresh_id;
+    PERFORM pgtrickle._alert('refresh_failed',
+                             jsonb_build_object('stream_table', pgtrickle._display_name(st), 'action', p_action,
+                                                'error', left(p_message, 2000), 'consecutive_errors', st.consecutive_errors,
+                                                'refresh_id', v_refresh_id))
+       FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = p_pgt_id;
     RETURN v_refresh_id;
 END $$;
 

@@ -479,7 +479,33 @@ BEGIN
        AND (SELECT st.status FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_st.pgt_id) <> 'SUSPENDED' THEN
         PERFORM pgtrickle._refresh(v_st.pgt_id, 'MANUAL', true);
     END IF;
+    PERFORM pgtrickle._alert(CASE WHEN st.status = 'SUSPENDED' THEN 'suspended' ELSE 'resumed' END,
+                             jsonb_build_object('stream_table', pgtrickle._display_name(st), 'initiated_by', 'MANUAL'))
+       FROM pgtrickle.pgt_stream_tables st
+      WHERE st.pgt_id = v_st.pgt_id AND (st.status = 'SUSPENDED') <> (v_st.status = 'SUSPENDED');
     PERFORM pgtrickle._notify('altered', v_st.pgt_id);
+END $$;
+
+-- Suspends a stream table whose refreshes keep failing (the node does, after its configured
+-- number of failures in a row). Returns false when it was suspended already.
+CREATE OR REPLACE FUNCTION pgtrickle._auto_suspend(p_pgt_id bigint, p_reason text)
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_st pgtrickle.pgt_stream_tables;
+BEGIN
+    UPDATE pgtrickle.pgt_stream_tables st
+       SET status = 'SUSPENDED', last_error_message = p_reason, updated_at = now()
+     WHERE st.pgt_id = p_pgt_id AND st.status <> 'SUSPENDED'
+    RETURNING * INTO v_st;
+    IF v_st.pgt_id IS NULL THEN
+        RETURN false;
+    END IF;
+    PERFORM pgtrickle._notify('altered', p_pgt_id);
+    PERFORM pgtrickle._alert('auto_suspended',
+                             jsonb_build_object('stream_table', pgtrickle._display_name(v_st),
+                                                'consecutive_errors', v_st.consecutive_errors, 'reason', left(p_reason, 2000)));
+    RETURN true;
 END $$;
 
 -- Resumes a suspended stream table and clears its error count.

@@ -39,6 +39,9 @@ BEGIN
        SET status = 'ERROR', last_error_message = p_reason, consecutive_errors = consecutive_errors + 1, updated_at = now()
      WHERE pgt_id = p_pgt_id;
     PERFORM pgtrickle._notify('altered', p_pgt_id);
+    PERFORM pgtrickle._alert('stream_table_error',
+                             jsonb_build_object('stream_table', pgtrickle._display_name(st), 'error', left(p_reason, 2000)))
+       FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = p_pgt_id;
 END $$;
 
 -- Reacts to a changed table source: reinitializes or fails each stream table reading it and
@@ -73,6 +76,8 @@ BEGIN
                    consecutive_errors = 0, last_error_message = NULL, updated_at = now()
              WHERE pgt_id = v_st.pgt_id;
             PERFORM pgtrickle._notify('altered', v_st.pgt_id);
+            PERFORM pgtrickle._alert('reinitialize_needed',
+                                     jsonb_build_object('stream_table', pgtrickle._display_name(v_st), 'source_table', v_source_name));
         EXCEPTION WHEN OTHERS THEN
             PERFORM pgtrickle._fail_stream_table(v_st.pgt_id,
                 format('source %s was altered and the defining query no longer works against it: %s; '

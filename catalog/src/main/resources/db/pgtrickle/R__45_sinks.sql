@@ -118,9 +118,16 @@ END $$;
 CREATE OR REPLACE FUNCTION pgtrickle._sink_failed(p_pgt_id bigint, p_message text)
 RETURNS void
 LANGUAGE sql AS $$
-    UPDATE pgtrickle.pgt_sinks
-       SET consecutive_errors = consecutive_errors + 1, last_error = p_message, last_error_at = clock_timestamp()
-     WHERE pgt_id = p_pgt_id
+    WITH failed AS (
+        UPDATE pgtrickle.pgt_sinks
+           SET consecutive_errors = consecutive_errors + 1, last_error = p_message, last_error_at = clock_timestamp()
+         WHERE pgt_id = p_pgt_id
+        RETURNING pgt_id, sink_type, sink_path, consecutive_errors)
+    SELECT pgtrickle._alert('sink_failed',
+                            jsonb_build_object('stream_table', pgtrickle._display_name(st), 'sink', f.sink_type,
+                                               'sink_path', f.sink_path, 'error', left(p_message, 2000),
+                                               'consecutive_errors', f.consecutive_errors))
+      FROM failed f JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = f.pgt_id
 $$;
 
 -- The refreshes a stream table's sink has still to deliver: those after its frontier that left

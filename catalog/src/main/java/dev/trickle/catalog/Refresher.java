@@ -118,14 +118,7 @@ public final class Refresher {
    * nothing if it is already suspended. Tells the catalog's listeners.
    */
   public void suspend(StreamTableId id, String reason) {
-    Sql.inTransaction(connections, connection -> {
-      Object updated = Sql.call(connection, "UPDATE pgtrickle.pgt_stream_tables SET status = 'SUSPENDED', "
-          + "last_error_message = ?, updated_at = now() WHERE pgt_id = ? AND status <> 'SUSPENDED'", reason, id.value());
-      if (((Number) updated).intValue() == 1) {
-        Sql.call(connection, "SELECT pgtrickle._notify('altered', ?)", id.value());
-      }
-      return null;
-    });
+    Sql.inTransaction(connections, connection -> Sql.call(connection, "SELECT pgtrickle._auto_suspend(?, ?)", id.value(), reason));
   }
 
   private RefreshOutcome failed(List<StreamTableId> ids, Instant start, CatalogException error) {
