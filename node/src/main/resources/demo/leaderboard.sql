@@ -38,3 +38,11 @@ SELECT pgtrickle.create_stream_table(
     schedule     => '5s',
     refresh_mode => 'DIFFERENTIAL')
  WHERE to_regclass('scores_by_game') IS NULL;
+
+-- What the node's web dashboard shows in its scenario panel.
+INSERT INTO pgtrickle.pgt_dashboard_panels (title, query, position) VALUES
+    ('Leaderboard: top 10 players',
+     'SELECT rank, player_name, total_score, games_played FROM top_players ORDER BY rank, player_name LIMIT 10', 1),
+    ('Scores by game',
+     'SELECT game_id, plays, total_score, avg_score, max_score, unique_players FROM scores_by_game ORDER BY game_id', 2)
+ON CONFLICT (title) DO NOTHING;

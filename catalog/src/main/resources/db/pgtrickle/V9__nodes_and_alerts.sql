@@ -17,3 +17,13 @@ CREATE TABLE pgtrickle.pgt_alert_conditions (
     raised_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (alert, subject)
 );
+
+-- The dashboard's scenario panels: live queries the node's web dashboard shows beside the
+-- stream tables (a demo's leaderboard, its fraud alerts). Nodes run them read-only, with a
+-- short statement timeout, showing the first 20 rows.
+CREATE TABLE pgtrickle.pgt_dashboard_panels (
+    panel_id bigserial PRIMARY KEY,
+    title    text NOT NULL UNIQUE,
+    query    text NOT NULL,
+    position integer NOT NULL DEFAULT 0
+);

@@ -4,6 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.node.http.ApiServer;
+import dev.trickle.node.http.HttpSettings;
+import dev.trickle.node.metrics.NodeMetrics;
+import dev.trickle.node.monitor.Admin;
+import dev.trickle.node.monitor.Monitor;
 import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.sharding.database.ClusterDatabase;
 import dev.trickle.sharding.runtime.ClusterRuntime;
@@ -16,23 +20,28 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running Trickle node: a Pekko cluster member with the refresh runtime, Pekko Management
- * ({@code /ready}, {@code /alive}) and the JSON API. Databases that are down when it starts
+ * ({@code /ready}, {@code /alive}), the web dashboard, JSON API and metrics, and a heartbeat in
+ * every database. Databases that are down when it starts
  * are set up (pgtrickle catalog, actor journal) as soon as they answer; until then the node
  * reports not ready.
  */
@@ -44,6 +53,7 @@ public final class TrickleNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final List<ClusterDatabase> databases;
   private final ScheduledExecutorService setup;
+  private Heartbeat heartbeat;
 
   private TrickleNode(ActorSystem<Void> system, List<ClusterDatabase> databases, ScheduledExecutorService setup) {
     this.system = system;
@@ -73,10 +83,21 @@ public final class TrickleNode implements AutoCloseable {
       NodeState.get(system).started(databases);
       node.setUpDatabases(config.getString("trickle.node.journal-schema"));
       PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().join();
+      ClusterView view = new ClusterView(system, databases);
+      Map<String, Monitor> monitors = new LinkedHashMap<>();
+      Map<String, Admin> admins = new LinkedHashMap<>();
+      databases.forEach(database -> {
+        monitors.put(database.name(), new Monitor(database.connections()));
+        admins.put(database.name(), new Admin(database.connections()));
+      });
+      NodeMetrics metrics = new NodeMetrics(monitors, view);
       ClusterRuntime.start(system, databases, settings, S3Settings.fromEnvironment(System.getenv()),
-          Files.createTempDirectory("trickle-sink-"));
-      ApiServer.start(system, options.host(), options.httpPort(), new ClusterView(system, databases))
-          .toCompletableFuture().join();
+          Files.createTempDirectory("trickle-sink-"), metrics);
+      Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("trickle.blocking-dispatcher"));
+      ApiServer.start(system, options.host(), options.httpPort(), view, monitors, admins, metrics,
+          HttpSettings.from(config), blocking).toCompletableFuture().join();
+      node.heartbeat = new Heartbeat(databases, Cluster.get(system).selfMember().address().toString(),
+          "http://" + options.host() + ":" + options.httpPort(), setup);
       return node;
     } catch (RuntimeException | IOException e) {
       node.close();
@@ -159,6 +180,9 @@ public final class TrickleNode implements AutoCloseable {
   /** Leaves the cluster (handing its stream tables over) and stops. */
   @Override
   public void close() {
+    if (heartbeat != null) {
+      heartbeat.close();
+    }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
     setup.shutdownNow();

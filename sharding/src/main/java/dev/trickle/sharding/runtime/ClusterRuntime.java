@@ -51,16 +51,19 @@ public final class ClusterRuntime {
 
   /**
    * Starts the runtime on {@code system}'s node for {@code databases}; sinks write to S3 with
-   * {@code s3} and stage files in {@code sinkWorkDirectory}.
+   * {@code s3} and stage files in {@code sinkWorkDirectory}; {@code observer} hears of every
+   * refresh and delivery run here.
    */
   public static ClusterRuntime start(ActorSystem<?> system, List<ClusterDatabase> databases, RuntimeSettings settings,
-      S3Settings s3, Path sinkWorkDirectory) {
+      S3Settings s3, Path sinkWorkDirectory, RuntimeObserver observer) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
     Map<String, StreamTableStore> stores = new LinkedHashMap<>();
     Map<String, SinkStore> sinkStores = new LinkedHashMap<>();
     for (ClusterDatabase database : databases) {
-      stores.put(database.name(), new JdbcStreamTableStore(database.connections()));
-      sinkStores.put(database.name(), new JdbcSinkStore(database.connections(), s3, sinkWorkDirectory));
+      stores.put(database.name(),
+          ObservedStores.observe(new JdbcStreamTableStore(database.connections()), database.name(), observer));
+      sinkStores.put(database.name(), ObservedStores.observe(
+          new JdbcSinkStore(database.connections(), s3, sinkWorkDirectory), database.name(), observer));
     }
     ClusterSharding sharding = ClusterSharding.get(system);
     StreamTableEntity.init(system, name -> stores.getOrDefault(name, new UnknownDatabaseStore(name)), settings.entity(),

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trickle.catalog.CatalogInstaller;
+import dev.trickle.catalog.RefreshOutcome;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.sharding.database.ClusterDatabase;
+import dev.trickle.sinks.ducklake.Delivery;
 import dev.trickle.sinks.store.S3Settings;
 import dev.trickle.testkit.Eventually;
 import dev.trickle.testkit.RefreshHistoryChecks;
@@ -19,7 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,6 +60,24 @@ class ClusterRuntimeTest {
          AND uh.start_time < h.end_time AND uh.end_time > h.start_time
       """;
 
+  /** Every refresh and delivery the runtime reported, as "database:kind:pgt_id". */
+  private static final Queue<String> observed = new ConcurrentLinkedQueue<>();
+  private static final RuntimeObserver OBSERVED = new RuntimeObserver() {
+    @Override
+    public void refreshed(String database, List<Long> members, RefreshOutcome outcome, Duration took) {
+      observed.add(database + ":" + outcome.getClass().getSimpleName() + ":" + members);
+    }
+
+    @Override
+    public void delivered(String database, long pgtId, Delivery delivery, Duration took) {
+      observed.add(database + ":Delivered:" + pgtId);
+    }
+
+    @Override
+    public void deliveryFailed(String database, long pgtId, String message) {
+      observed.add(database + ":DeliveryFailed:" + pgtId);
+    }
+  };
   private static ActorTestKit testKit;
   private static ClusterDatabase database;
   private static ClusterDatabase otherDatabase;
@@ -85,7 +107,7 @@ class ClusterRuntimeTest {
     otherDatabase = new ClusterDatabase("other", otherDb.url(), 2, Duration.ofSeconds(2));
     ClusterRuntime.start(testKit.system(), List.of(database, otherDatabase),
         RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()), S3Settings.fromEnvironment(Map.of()),
-        Files.createTempDirectory("sink-work-"));
+        Files.createTempDirectory("sink-work-"), OBSERVED);
   }
 
   @AfterAll
@@ -145,6 +167,10 @@ class ClusterRuntimeTest {
     assertEquals(List.of(List.of(0L, 0)), db.query("SELECT pending_refreshes, consecutive_errors FROM pgtrickle.sink_status()"));
     assertEquals(db.queryLong("SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance"),
         Files.list(lake).filter(file -> file.toString().endsWith(".parquet")).count(), "one file per delivery");
+    long id = db.queryLong("SELECT pgt_id FROM pgtrickle.pgt_stream_tables");
+    assertEquals(db.queryLong("SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance"),
+        observed.stream().filter(("test:Delivered:" + id)::equals).count(), "the observer heard of every delivery");
+    assertTrue(observed.contains("test:Completed:[" + id + "]"), "the observer heard of the refreshes: " + observed);
   }
 
   @Test

@@ -1,0 +1,30 @@
+package dev.trickle.node.http;
+
+import com.typesafe.config.Config;
+import java.util.Optional;
+
+/**
+ * Who may use the HTTP server.
+ *
+ * @param adminToken the bearer token admin POSTs need; empty disables them
+ * @param protectReads whether reads ({@code GET /api/...}, {@code /metrics}) need the token too
+ */
+public record HttpSettings(Optional<String> adminToken, boolean protectReads) {
+  public HttpSettings {
+    if (protectReads && adminToken.isEmpty()) {
+      throw new IllegalArgumentException("trickle.http.protect-reads needs trickle.http.admin-token (TRICKLE_ADMIN_TOKEN)");
+    }
+  }
+
+  /** Reads {@code trickle.http}. */
+  public static HttpSettings from(Config config) {
+    String token = config.getString("trickle.http.admin-token").strip();
+    return new HttpSettings(token.isEmpty() ? Optional.empty() : Optional.of(token),
+        config.getBoolean("trickle.http.protect-reads"));
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSettings[adminToken=" + (adminToken.isPresent() ? "(set)" : "(none)") + ", protectReads=" + protectReads + "]";
+  }
+}
