@@ -73,7 +73,7 @@ function dag(graph, tables) {
   const owners = Object.fromEntries(tables.map(t => [t.name, t.node ? t.node.replace(/^pekko:\/\/[^@]+@/, "") : ""]));
   const levels = {};
   graph.nodes.forEach(n => (levels[n.level] = levels[n.level] || []).push(n));
-  const columnWidth = 210, rowHeight = 58, boxWidth = 170, boxHeight = 42;
+  const columnWidth = 250, rowHeight = 66, boxWidth = 205, boxHeight = 54;
   const depth = Math.max(0, ...graph.nodes.map(n => n.level)) + 1;
   const height = Math.max(1, ...Object.values(levels).map(l => l.length)) * rowHeight + 30;
   const position = {};
@@ -99,13 +99,14 @@ function dag(graph, tables) {
   graph.nodes.forEach(n => {
     const p = position[n.name];
     const label = n.name.replace(/^public\./, "");
-    const detail = n.kind === "source" ? "source table"
-      : `${n.refresh_mode || ""} · ${n.schedule || ""}${owners[n.name] ? " · " + owners[n.name] : ""}`;
+    const mode = n.kind === "source" ? "source table" : `${n.refresh_mode || ""} · ${n.schedule || ""}`;
+    const owner = n.kind === "source" ? "" : owners[n.name] ? "on " + owners[n.name] : "no owner yet";
     root.append(svg("g", { class: `dag-node ${n.kind} status-${n.status || "none"}`, "data-name": n.name,
       "data-level": n.level, transform: `translate(${p.x},${p.y})` },
       svg("rect", { width: boxWidth, height: boxHeight }),
-      svg("text", { x: 8, y: 17, "font-weight": 600 }, label.length > 24 ? label.slice(0, 23) + "…" : label),
-      svg("text", { x: 8, y: 33, fill: "#57606a" }, detail.length > 30 ? detail.slice(0, 29) + "…" : detail)));
+      svg("text", { x: 8, y: 16, "font-weight": 600 }, label.length > 28 ? label.slice(0, 27) + "…" : label),
+      svg("text", { x: 8, y: 31, fill: "#57606a" }, mode),
+      svg("text", { x: 8, y: 46, fill: "#57606a" }, owner)));
   });
   return root;
 }
@@ -194,9 +195,8 @@ function render(overview) {
     el("div", { class: "legend muted" }, el("span", { style: "background: var(--diff)" }), "DIFFERENTIAL",
       el("span", { style: "background: var(--full)" }), "FULL", el("span", { style: "background: var(--err)" }), "failed"),
     timeline(d.history, d.stream_tables),
-    el("div", { class: "grid" },
-      el("div", {}, el("h2", {}, "Efficiency"), efficiency(d.efficiency)),
-      el("div", {}, el("h2", {}, "Sinks"), sinks(d.sinks))),
+    el("h2", {}, "Efficiency"), efficiency(d.efficiency),
+    el("h2", {}, "Sinks"), sinks(d.sinks),
     el("h2", {}, "Health"), health(d.health)));
   container.replaceChildren(...sections);
   updates++;

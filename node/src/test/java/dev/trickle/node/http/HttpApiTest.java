@@ -20,13 +20,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A node's HTTP server on the leaderboard schema: the JSON API answers what the OpenAPI document
  * promises, admin POSTs need the bearer token and change nothing without it, /metrics is valid
- * Prometheus text, and the dashboard's files are served.
+ * Prometheus text, and the dashboard renders live data in headless Chromium (a screenshot is
+ * saved as target/dashboard.png).
  */
 class HttpApiTest {
   @RegisterExtension static final TestDatabase db = TestDatabase.create().withSetup(CatalogInstaller::install);
@@ -223,6 +230,34 @@ class HttpApiTest {
         && sample.value() == db.queryLong("SELECT count(*) FROM top_players")), "rows of top_players");
     assertTrue(samples.stream().anyMatch(sample -> sample.name().equals("trickle_cluster_members")
         && "Up".equals(sample.labels().get("status")) && sample.value() == 1));
+  }
+
+  @Test
+  void shouldRenderLiveDataInHeadlessChromium() throws Exception {
+    Optional<String> chromium = Chromium.find();
+    if (System.getenv("TRICKLE_REQUIRE_BROWSER") != null) {
+      assertTrue(chromium.isPresent(), "no chromium on PATH (apt-get install chromium, or set TRICKLE_CHROMIUM)");
+    }
+    Assumptions.assumeTrue(chromium.isPresent(), "no chromium on PATH: the browser test is skipped");
+    String dom = Chromium.dumpDom(chromium.get(), base + "/", Duration.ofSeconds(9));
+    Matcher updates = Pattern.compile("data-updates=\"(\\d+)\"").matcher(dom);
+    assertTrue(updates.find() && Integer.parseInt(updates.group(1)) >= 2, "the page polled the API at least twice");
+    assertTrue(dom.contains("data-live=\"true\""), "live data arrived");
+    for (String table : List.of("public.top_players", "public.scores_by_game")) {
+      assertTrue(dom.contains("<tr data-stream-table=\"" + table + "\">"), table + " in the stream tables");
+      assertTrue(Pattern.compile("<g class=\"dag-node stream_table status-ACTIVE\" data-name=\"" + Pattern.quote(table)
+          + "\" data-level=\"1\"").matcher(dom).find(), table + " drawn at level 1 of the DAG");
+      assertTrue(dom.contains("data-from=\"public.game_scores\" data-to=\"" + table + "\""), "edge to " + table);
+    }
+    assertTrue(dom.contains("<g class=\"dag-node source status-none\" data-name=\"public.game_scores\" data-level=\"0\""));
+    Matcher leaderboard = Pattern.compile("data-panel=\"Leaderboard: top 10 players\">.*?<tbody>(.*?)</tbody>").matcher(dom);
+    assertTrue(leaderboard.find(), "the scenario panel shows the leaderboard");
+    assertEquals(10, leaderboard.group(1).split("<tr>", -1).length - 1, "ten players on the leaderboard");
+    assertTrue(dom.contains("id=\"timeline\"") && dom.contains("id=\"efficiency\"") && dom.contains("id=\"health-checks\""));
+
+    Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+    Chromium.screenshot(chromium.get(), base + "/", screenshot, Duration.ofSeconds(9));
+    assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the dashboard at " + screenshot);
   }
 
   @Test
