@@ -94,6 +94,8 @@ class TrickleCliTest {
         "--schedule", "5s");
     assertEquals(0, created.exitCode(), created.toString());
     assertTrue(created.out().startsWith("created public.by_region (DIFFERENTIAL, schedule 5s)"), created.out());
+    assertTrue(created.out().matches("(?s).*\npopulated public\\.by_region: 2 rows in [0-9.]+ s \\([0-9,]+ rows/s\\)\n"),
+        created.out());
 
     db.execute("INSERT INTO orders VALUES (3, 'east', 5)");
     Run refreshed = trickleOnDb("refresh", "by_region");
@@ -108,6 +110,12 @@ class TrickleCliTest {
     Run status = trickleOnDb("status", "--json");
     assertTrue(status.out().contains("\"displayName\" : \"public.by_region\""), status.out());
     assertTrue(status.out().matches("(?s).*\"id\" : \"[0-9]+\".*"), "ids are plain values: " + status.out());
+
+    Run watched = trickleOnDb("status", "--watch", "--count", "2", "--interval", "0.1");
+    assertEquals(0, watched.exitCode(), watched.toString());
+    assertEquals(2, watched.out().split("\033\\[H\033\\[2J", -1).length - 1, "cleared twice: " + watched.out());
+    assertEquals(2, watched.out().lines().filter(line -> line.startsWith("public.by_region ")).count(), watched.out());
+    assertFailsWithOneLine(trickleOnDb("status", "--watch", "--interval", "0"), 2, "--interval must be between");
 
     Run history = trickleOnDb("history", "by_region", "--limit", "5");
     assertEquals(4, history.out().lines().count(), "header, rule and two refreshes: " + history.out());

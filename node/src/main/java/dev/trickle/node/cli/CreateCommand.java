@@ -2,6 +2,7 @@ package dev.trickle.node.cli;
 
 import dev.trickle.catalog.StreamTableDefinition;
 import dev.trickle.catalog.StreamTableInfo;
+import dev.trickle.protocol.InitiatedBy;
 import dev.trickle.protocol.RefreshMode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -43,14 +44,22 @@ public final class CreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StreamTableInfo created = database.definitions().create(
-        new StreamTableDefinition(name, query, schedule, RefreshMode.parse(mode), !noInitialize, sink.settings()));
+    StreamTableDefinition definition =
+        new StreamTableDefinition(name, query, schedule, RefreshMode.parse(mode), !noInitialize, sink.settings());
+    StreamTableInfo created = noInitialize ? database.definitions().create(definition)
+        : PopulationProgress.during(spec.commandLine().getErr(), name,
+            PopulationProgress.estimate(database.connections(), query), () -> database.definitions().create(definition));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Output.json(out, created);
-    } else {
-      out.println("created " + created.displayName() + " (" + created.effectiveMode().map(Enum::name).orElse("?")
-          + ", schedule " + created.schedule() + ")" + (created.modeReason() == null ? "" : ": " + created.modeReason()));
+      return 0;
+    }
+    out.println("created " + created.displayName() + " (" + created.effectiveMode().map(Enum::name).orElse("?")
+        + ", schedule " + created.schedule() + ")" + (created.modeReason() == null ? "" : ": " + created.modeReason()));
+    if (!noInitialize) {
+      database.catalog().history(created.displayName(), 10).stream()
+          .filter(refresh -> refresh.initiatedBy() == InitiatedBy.INITIAL).findFirst()
+          .ifPresent(population -> out.println(PopulationProgress.summary(created.displayName(), population)));
     }
     return 0;
   }
