@@ -23,6 +23,11 @@ public final class NodeApiOptions {
       description = "a node's API address (its --http-port; default 127.0.0.1:8080, or $TRICKLE_NODE)")
   String node;
 
+  @Option(names = "--token", defaultValue = "${env:TRICKLE_ADMIN_TOKEN}", paramLabel = "TOKEN",
+      description = "the nodes' admin token, sent as a bearer token (default $TRICKLE_ADMIN_TOKEN; prefer the variable: "
+          + "arguments are visible to other users of the machine)")
+  String token;
+
   /** GETs a path of the API and reads the JSON array it answers. */
   List<Map<String, Object>> getList(String path) {
     return read(send(HttpRequest.newBuilder(uri(path)).GET()), new TypeReference<>() {});
@@ -39,6 +44,9 @@ public final class NodeApiOptions {
   }
 
   private String send(HttpRequest.Builder request) {
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token.strip());
+    }
     HttpRequest built = request.timeout(TIMEOUT).build();
     try {
       HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()

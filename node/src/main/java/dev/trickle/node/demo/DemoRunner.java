@@ -121,8 +121,8 @@ final class DemoRunner {
   private void printIntroduction(DatabaseUrl database, boolean embedded, NodeOptions node) {
     out.println("Trickle demo: " + scenario.name());
     out.println("PostgreSQL:    psql " + database.toLibpqUrl() + (embedded ? "   (embedded PostgreSQL 18)" : ""));
-    out.println("Cluster:       one node; API http://127.0.0.1:" + node.httpPort() + "/api/cluster/shards, health http://127.0.0.1:"
-        + node.managementPort() + "/ready");
+    out.println("Dashboard:     http://127.0.0.1:" + node.httpPort() + "/   (JSON API /api/, Prometheus /metrics)");
+    out.println("Cluster:       one node; health http://127.0.0.1:" + node.managementPort() + "/ready");
     scenario.introduction().forEach(out::println);
     out.println("Stop with Ctrl-C.");
     out.println();

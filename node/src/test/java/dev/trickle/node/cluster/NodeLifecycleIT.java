@@ -139,7 +139,8 @@ class NodeLifecycleIT {
     Instant leftAt = Instant.now();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exitCode = TrickleCli.execute(new String[] {"cluster", "leave", "127.0.0.3:" + TestNodes.CLUSTER_PORT,
-        "--node", "127.0.0.1:18092"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        "--node", "127.0.0.1:18092", "--token", TestNodes.ADMIN_TOKEN}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        System.err);
     assertEquals(0, exitCode, out.toString(StandardCharsets.UTF_8));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("leaving: " + leaving.address()),
         out.toString(StandardCharsets.UTF_8));
