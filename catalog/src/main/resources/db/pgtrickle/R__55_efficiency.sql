@@ -17,7 +17,8 @@ RETURNS TABLE (
     avg_full_ms      numeric,
     avg_change_ratio numeric,
     diff_speedup     numeric,
-    last_refresh_at  timestamptz)
+    last_refresh_at  timestamptz,
+    pgt_id           bigint)
 LANGUAGE sql STABLE AS $$
     SELECT st.pgt_schema, st.pgt_name, st.refresh_mode,
            count(h.refresh_id),
@@ -29,7 +30,7 @@ LANGUAGE sql STABLE AS $$
            round(avg(h.change_ratio), 6),
            round(avg(h.ms) FILTER (WHERE h.action IN ('FULL', 'REINITIALIZE'))
                  / nullif(avg(h.ms) FILTER (WHERE h.action = 'DIFFERENTIAL'), 0), 2),
-           st.last_refresh_at
+           st.last_refresh_at, st.pgt_id
       FROM pgtrickle.pgt_stream_tables st
       LEFT JOIN (SELECT r.*, pgtrickle._duration_ms(r) AS ms
                    FROM pgtrickle.pgt_refresh_history r WHERE r.status = 'COMPLETED') h ON h.pgt_id = st.pgt_id

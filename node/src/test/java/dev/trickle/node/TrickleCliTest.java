@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -187,12 +190,17 @@ class TrickleCliTest {
   }
 
   @Test
-  void shouldRunTheLeaderboardDemoAgainstAGivenDatabase() {
-    Run run = trickleOnDb("demo", "leaderboard", "--duration", "12", "--rate", "100");
+  void shouldRunTheLeaderboardDemoAgainstAGivenDatabase() throws IOException {
+    Path lake = Files.createTempDirectory("demo-lake-");
+    Run run = trickleOnDb("demo", "leaderboard", "--duration", "12", "--rate", "100", "--s3", lake.toUri().toString());
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("top_players refreshed: DIFFERENTIAL"), run.out());
     assertTrue(run.out().contains("rank  player"), run.out());
     assertTrue(db.queryLong("SELECT count(*) FROM top_players") > 10);
     assertEquals(0, trickleOnDb("verify", "--all").exitCode());
+    assertTrue(db.queryLong("SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance") >= 2, "deltas delivered to the lake");
+    try (Stream<Path> files = Files.walk(lake)) {
+      assertTrue(files.anyMatch(file -> file.toString().contains("top_players") && file.toString().endsWith(".parquet")));
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,11 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
- * Runs one scenario: database (given or embedded), catalog, schema, generator and a single-node
- * Trickle cluster keeping the stream tables fresh, until the duration ends or the JVM is asked to
- * stop.
+ * Runs one scenario: database (given or embedded), catalog, schema, generator and a Trickle
+ * cluster of one or more in-process nodes keeping the stream tables fresh, until the duration
+ * ends or the JVM is asked to stop.
  */
 final class DemoRunner {
   private static final Duration TICK = Duration.ofMillis(100);
@@ -34,12 +36,17 @@ final class DemoRunner {
   private final Scenario scenario;
   private final DatabaseUrl givenDatabase;
   private final int embeddedPort;
+  private final int nodeCount;
   private final PrintWriter out;
 
-  DemoRunner(Scenario scenario, DatabaseUrl givenDatabase, int embeddedPort, PrintWriter out) {
+  DemoRunner(Scenario scenario, DatabaseUrl givenDatabase, int embeddedPort, int nodeCount, PrintWriter out) {
+    if (nodeCount < 0 || nodeCount > 5) {
+      throw new IllegalArgumentException("--nodes must be between 0 and 5, got " + nodeCount);
+    }
     this.scenario = scenario;
     this.givenDatabase = givenDatabase;
     this.embeddedPort = embeddedPort;
+    this.nodeCount = nodeCount;
     this.out = out;
   }
 
@@ -72,11 +79,14 @@ final class DemoRunner {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot set up the " + scenario.name() + " demo: " + e.getMessage(), e);
     }
-    NodeOptions options = new NodeOptions(Map.of(ClusterDatabase.defaultName(database), database), "127.0.0.1",
-        Ports.free(25520), Ports.free(8080), Ports.free(8558), List.of());
+    List<NodeOptions> cluster = clusterOptions(database);
+    List<TrickleNode> nodes = new ArrayList<>();
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "trickle-demo"));
-    try (TrickleNode node = TrickleNode.start(options); Connection generatorConnection = connections.open()) {
-      printIntroduction(database, givenDatabase == null, options);
+    try (Connection generatorConnection = connections.open()) {
+      for (NodeOptions options : cluster) {
+        nodes.add(TrickleNode.start(options));
+      }
+      printIntroduction(database, givenDatabase == null, cluster);
       StreamTableCatalog catalog = new StreamTableCatalog(connections);
       AtomicLong lastSeen = new AtomicLong(catalog.lastRefreshId());
       executor.scheduleAtFixedRate(() -> generateQuietly(generatorConnection), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -92,7 +102,22 @@ final class DemoRunner {
       throw new IllegalStateException("demo database connection failed: " + e.getMessage(), e);
     } finally {
       executor.shutdownNow();
+      for (int i = nodes.size() - 1; i >= 0; i--) {
+        nodes.get(i).close();
+      }
     }
+  }
+
+  /** The nodes of the demo's cluster on 127.0.0.1, all seeded by the first (ports near the defaults, or free ones). */
+  private List<NodeOptions> clusterOptions(DatabaseUrl database) {
+    List<NodeOptions> cluster = new ArrayList<>();
+    int seedPort = Ports.free(25520);
+    for (int i = 0; i < nodeCount; i++) {
+      int port = i == 0 ? seedPort : Ports.free(seedPort + i);
+      cluster.add(new NodeOptions(Map.of(ClusterDatabase.defaultName(database), database), "127.0.0.1", port,
+          Ports.free(8080 + i), Ports.free(8558 + i), List.of("127.0.0.1:" + seedPort)));
+    }
+    return cluster;
   }
 
   /** Shows the refreshes the cluster ran since the last look (NO_DATA ones are left out). */
@@ -118,11 +143,17 @@ final class DemoRunner {
     }
   }
 
-  private void printIntroduction(DatabaseUrl database, boolean embedded, NodeOptions node) {
+  private void printIntroduction(DatabaseUrl database, boolean embedded, List<NodeOptions> cluster) {
     out.println("Trickle demo: " + scenario.name());
     out.println("PostgreSQL:    psql " + database.toLibpqUrl() + (embedded ? "   (embedded PostgreSQL 18)" : ""));
-    out.println("Dashboard:     http://127.0.0.1:" + node.httpPort() + "/   (JSON API /api/, Prometheus /metrics)");
-    out.println("Cluster:       one node; health http://127.0.0.1:" + node.managementPort() + "/ready");
+    if (cluster.isEmpty()) {
+      out.println("Cluster:       none in this process: trickle nodes elsewhere refresh the stream tables");
+    } else {
+      out.println("Dashboard:     http://127.0.0.1:" + cluster.get(0).httpPort() + "/   (JSON API /api/, Prometheus /metrics)");
+      out.println("Cluster:       " + (cluster.size() == 1 ? "one node" : cluster.size() + " nodes") + "; "
+          + cluster.stream().map(node -> "node 127.0.0.1:" + node.port() + " serves :" + node.httpPort() + ", health :"
+              + node.managementPort() + "/ready").collect(Collectors.joining("; ")));
+    }
     scenario.introduction().forEach(out::println);
     out.println("Stop with Ctrl-C.");
     out.println();

@@ -2,18 +2,12 @@ package dev.trickle.node.demo;
 
 import dev.trickle.catalog.ConnectionSource;
 import dev.trickle.catalog.RefreshRecord;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Random;
 
@@ -31,10 +25,16 @@ final class LeaderboardScenario implements Scenario {
 
   private final int eventsPerTick;
   private final Random random;
+  private final String lake;
 
-  LeaderboardScenario(int eventsPerSecond, long seed) {
+  /**
+   * @param lake where the DuckLake sinks write: {@code s3://bucket/prefix/} or {@code file:///directory/};
+   *     each stream table gets a folder of its own below it
+   */
+  LeaderboardScenario(int eventsPerSecond, long seed, String lake) {
     this.eventsPerTick = Math.max(1, eventsPerSecond / 10);
     this.random = new Random(seed);
+    this.lake = lake.endsWith("/") ? lake : lake + "/";
   }
 
   @Override
@@ -44,11 +44,13 @@ final class LeaderboardScenario implements Scenario {
 
   @Override
   public void setUp(Connection connection) throws SQLException {
-    try (InputStream script = LeaderboardScenario.class.getResourceAsStream("/demo/leaderboard.sql");
-        Statement statement = connection.createStatement()) {
-      statement.execute(new String(script.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the leaderboard demo script", e);
+    Scenario.runScript(connection, "leaderboard.sql");
+    try (PreparedStatement sink = connection.prepareStatement("SELECT pgtrickle.alter_stream_table(t.name, "
+        + "sink => 'ducklake', ducklake_sink_path => ? || t.name || '/') FROM (VALUES ('top_players'), ('scores_by_game')) "
+        + "t (name) WHERE NOT EXISTS (SELECT 1 FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st "
+        + "ON st.pgt_id = k.pgt_id WHERE st.pgt_name = t.name)")) {
+      sink.setString(1, lake);
+      sink.execute();
     }
   }
 
@@ -80,22 +82,16 @@ final class LeaderboardScenario implements Scenario {
     return List.of(
         "Generator:     " + eventsPerTick * 10 + " score events/s into game_scores",
         "Stream tables: top_players (RANK() over SUM(score)) and scores_by_game, refreshed every 5 s",
+        "DuckLake sink: every refresh's delta as Parquet under " + lake + " (provenance: "
+            + "pgtrickle.pgt_ducklake_provenance)",
         "Try:           SELECT rank, player_name, total_score, games_played FROM top_players ORDER BY rank LIMIT 10;",
         "               SELECT * FROM pgtrickle.pgt_status();");
   }
 
   @Override
   public void report(RefreshRecord refresh, ConnectionSource connections, PrintWriter out) {
-    String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    String table = refresh.streamTable().substring(refresh.streamTable().lastIndexOf('.') + 1);
-    if (refresh.errorMessage() != null) {
-      out.println(time + " " + table + " refresh failed: " + refresh.errorMessage());
-      return;
-    }
-    out.println(time + " " + table + " refreshed: " + refresh.action() + ", " + refresh.rowsInserted() + " inserted, "
-        + refresh.rowsUpdated() + " updated, " + refresh.rowsDeleted() + " deleted in " + refresh.duration().toMillis()
-        + " ms");
-    if (table.equals("top_players")) {
+    Scenario.super.report(refresh, connections, out);
+    if (refresh.errorMessage() == null && refresh.streamTable().endsWith(".top_players")) {
       printTopTen(connections, out);
     }
   }

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,8 +135,7 @@ class HttpApiTest {
     JsonNode document = get("/api/openapi.json");
     assertEquals("3.0.3", document.get("openapi").asText());
     Set<String> read = new TreeSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields(); paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> path = paths.next();
+    for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
       if (path.getValue().has("get")) {
         String url = path.getKey().replace("{name}", "top_players");
         assertEquals(200, send("GET", url, null).statusCode(), url);
