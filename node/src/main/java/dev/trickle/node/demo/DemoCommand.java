@@ -69,10 +69,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
     long seed = System.nanoTime();
     Scenario chosen = switch (name) {
-      case "leaderboard" -> new LeaderboardScenario(perSecond, seed, lake == null ? defaultLake() : lake);
-      case "fraud" -> new FraudScenario(perSecond, seed);
-      case "ecommerce" -> new EcommerceScenario(perSecond, seed);
-      case "finance" -> new FinanceScenario(perSecond, seed);
+      case "leaderboard" -> new LeaderboardScenario(new Pace(perSecond), seed, lake == null ? defaultLake() : lake);
+      case "fraud" -> new FraudScenario(new Pace(perSecond), seed);
+      case "ecommerce" -> new EcommerceScenario(new Pace(perSecond), seed);
+      case "finance" -> new FinanceScenario(new Pace(perSecond), seed);
       default -> throw new IllegalArgumentException("unknown demo scenario '" + scenario
           + "'; available: leaderboard, fraud, ecommerce, finance");
     };

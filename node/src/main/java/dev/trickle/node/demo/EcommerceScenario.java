@@ -6,14 +6,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Real-time e-commerce analytics: about one order per second at the catalog's current price;
  * every ~45 s a flash sale floods one category with 8–18 discounted orders (70–90% of the price);
  * every 30 orders one product is repriced within ±20% of its base price.
  */
-final class EcommerceScenario implements Scenario {
+final class EcommerceScenario extends PacedScenario {
   private static final int CUSTOMERS = 120;
   private static final int PRODUCTS = 40;
   private static final int CATEGORIES = 8;
@@ -21,43 +20,26 @@ final class EcommerceScenario implements Scenario {
   /** The first flash sale comes early, so that a new demo shows one within its first minute. */
   private static final int FIRST_SALE_SECONDS = 10;
   private static final int REPRICE_EVERY = 30;
-  private static final int TICKS_PER_SECOND = 10;
 
-  private final double ordersPerTick;
-  private final Random random;
-  private double owed;
-  private long ticks;
   private long orders;
 
-  EcommerceScenario(int ordersPerSecond, long seed) {
-    this.ordersPerTick = ordersPerSecond / (double) TICKS_PER_SECOND;
-    this.random = new Random(seed);
-  }
-
-  @Override
-  public String name() {
-    return "ecommerce";
-  }
-
-  @Override
-  public void setUp(Connection connection) throws SQLException {
-    Scenario.runScript(connection, "ecommerce.sql");
+  EcommerceScenario(Pace pace, long seed) {
+    super("ecommerce", pace, seed);
   }
 
   @Override
   public void generate(Connection connection) throws SQLException {
-    ticks++;
-    owed += ordersPerTick;
+    int due = pace.tick();
     try (PreparedStatement order = connection.prepareStatement("INSERT INTO orders (customer_id, product_id, quantity, "
         + "unit_price) SELECT ?, product_id, ?, round(current_price * ?, 2) FROM product_catalog WHERE product_id = ?")) {
-      for (; owed >= 1; owed--) {
+      for (int i = 0; i < due; i++) {
         add(order, 1 + random.nextInt(PRODUCTS), 1.0);
         orders++;
         if (orders % REPRICE_EVERY == 0) {
           reprice(connection);
         }
       }
-      if (ticks % (FLASH_SALE_EVERY_SECONDS * TICKS_PER_SECOND) == FIRST_SALE_SECONDS * TICKS_PER_SECOND) {
+      if (pace.every(FLASH_SALE_EVERY_SECONDS, FIRST_SALE_SECONDS)) {
         int category = 1 + random.nextInt(CATEGORIES);
         int burst = 8 + random.nextInt(11);
         for (int i = 0; i < burst; i++) {
@@ -90,7 +72,7 @@ final class EcommerceScenario implements Scenario {
   @Override
   public List<String> introduction() {
     return List.of(
-        "Generator:     about " + Math.round(ordersPerTick * TICKS_PER_SECOND) + " order(s)/s; a flash sale every ~"
+        "Generator:     about " + pace.perSecond() + " order(s)/s; a flash sale every ~"
             + FLASH_SALE_EVERY_SECONDS + " s; a product repriced every " + REPRICE_EVERY + " orders",
         "Stream tables: product_sales, customer_stats, category_revenue (1 s); country_revenue, top_10_customers",
         "               (calculated); catalog_price_impact (5 s)",

@@ -6,59 +6,41 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Real-time financial risk: every second one of the 30 instruments moves its price (a Gaussian
  * walk pulled back towards its base price) and about one trade arrives; every ~60 s an
  * algorithm fires a burst of 10–20 trades. Changes flow down the 10-level calculated DAG.
  */
-final class FinanceScenario implements Scenario {
+final class FinanceScenario extends PacedScenario {
   private static final int ACCOUNTS = 50;
   private static final int INSTRUMENTS = 30;
   private static final int BURST_EVERY_SECONDS = 60;
-  private static final int TICKS_PER_SECOND = 10;
   /** The instruments' symbols in finance.sql's order. */
   private static final String[] SYMBOLS = {"AAX", "BRT", "CNV", "DLT", "EQN", "FLX", "GRD", "HLX", "INV", "JTR", "KRN",
       "LMN", "MRC", "NVA", "OPT", "PRX", "QNT", "RDX", "SLV", "TRN", "UMB", "VRT", "WND", "XEN", "YLD", "ZPH", "ARC",
       "BLU", "CRS", "DYN"};
 
-  private final double tradesPerTick;
-  private final Random random;
-  private double owed;
-  private long ticks;
 
-  FinanceScenario(int tradesPerSecond, long seed) {
-    this.tradesPerTick = tradesPerSecond / (double) TICKS_PER_SECOND;
-    this.random = new Random(seed);
-  }
-
-  @Override
-  public String name() {
-    return "finance";
-  }
-
-  @Override
-  public void setUp(Connection connection) throws SQLException {
-    Scenario.runScript(connection, "finance.sql");
+  FinanceScenario(Pace pace, long seed) {
+    super("finance", pace, seed);
   }
 
   @Override
   public void generate(Connection connection) throws SQLException {
-    ticks++;
-    owed += tradesPerTick;
-    if (ticks % TICKS_PER_SECOND == 0) {
+    int due = pace.tick();
+    if (pace.onSecond()) {
       movePrice(connection);
     }
     try (PreparedStatement trade = connection.prepareStatement("INSERT INTO trades (account_id, symbol, quantity, price) "
         + "SELECT ?, symbol, ?, mid FROM prices WHERE symbol = ?")) {
-      for (; owed >= 1; owed--) {
+      for (int i = 0; i < due; i++) {
         add(trade, 1 + random.nextInt(ACCOUNTS), SYMBOLS[random.nextInt(INSTRUMENTS)]);
       }
-      if (ticks % (BURST_EVERY_SECONDS * TICKS_PER_SECOND) == 0) {
+      if (pace.every(BURST_EVERY_SECONDS, 0)) {
         int account = 1 + random.nextInt(ACCOUNTS);
         String symbol = SYMBOLS[random.nextInt(INSTRUMENTS)];
-        for (int i = 10 + random.nextInt(11); i > 0; i--) {
+        for (int burst = 10 + random.nextInt(11); burst > 0; burst--) {
           add(trade, account, symbol);
         }
       }
@@ -89,8 +71,7 @@ final class FinanceScenario implements Scenario {
   @Override
   public List<String> introduction() {
     return List.of(
-        "Generator:     one price move per second; about " + Math.round(tradesPerTick * TICKS_PER_SECOND)
-            + " trade(s)/s; an algorithmic burst every ~" + BURST_EVERY_SECONDS + " s",
+        "Generator:     one price move per second; about " + pace.perSecond() + " trade(s)/s; an algorithmic burst every ~" + BURST_EVERY_SECONDS + " s",
         "Stream tables: price_snapshot (2 s) and net_positions (1 s), then nine calculated levels down to",
         "               breach_dashboard (L10)",
         "Try:           SELECT rank, portfolio_name, capital_required, capital_limit, utilization_ratio",

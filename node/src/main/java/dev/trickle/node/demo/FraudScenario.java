@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Real-time fraud detection: about one card transaction per second; every ~45 s a suspicious
@@ -14,7 +13,7 @@ import java.util.Random;
  * HIGH risk scores; every 30 transactions one merchant's risk tier rotates (STANDARD, ELEVATED,
  * HIGH), which merchant_tier_stats picks up differentially.
  */
-final class FraudScenario implements Scenario {
+final class FraudScenario extends PacedScenario {
   private static final int USERS = 200;
   private static final int MERCHANTS = 15;
   /** Merchants of the risky categories (Crypto, Gambling) in fraud.sql's merchant list. */
@@ -23,36 +22,19 @@ final class FraudScenario implements Scenario {
   /** The first burst comes early, so that a new demo shows alerts within its first minute. */
   private static final int FIRST_BURST_SECONDS = 10;
   private static final int TIER_ROTATION_EVERY = 30;
-  private static final int TICKS_PER_SECOND = 10;
 
-  private final double transactionsPerTick;
-  private final Random random;
-  private double owed;
-  private long ticks;
   private long transactions;
 
-  FraudScenario(int transactionsPerSecond, long seed) {
-    this.transactionsPerTick = transactionsPerSecond / (double) TICKS_PER_SECOND;
-    this.random = new Random(seed);
-  }
-
-  @Override
-  public String name() {
-    return "fraud";
-  }
-
-  @Override
-  public void setUp(Connection connection) throws SQLException {
-    Scenario.runScript(connection, "fraud.sql");
+  FraudScenario(Pace pace, long seed) {
+    super("fraud", pace, seed);
   }
 
   @Override
   public void generate(Connection connection) throws SQLException {
-    ticks++;
-    owed += transactionsPerTick;
+    int due = pace.tick();
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO transactions (user_id, merchant_id, amount) VALUES (?, ?, ?)")) {
-      for (; owed >= 1; owed--) {
+      for (int i = 0; i < due; i++) {
         insert.setInt(1, 1 + random.nextInt(USERS));
         insert.setInt(2, 1 + random.nextInt(MERCHANTS));
         // Everyday payments: log-normal, a median of about 55 with a long tail.
@@ -63,11 +45,11 @@ final class FraudScenario implements Scenario {
           rotateTier(connection);
         }
       }
-      if (ticks % (BURST_EVERY_SECONDS * TICKS_PER_SECOND) == FIRST_BURST_SECONDS * TICKS_PER_SECOND) {
+      if (pace.every(BURST_EVERY_SECONDS, FIRST_BURST_SECONDS)) {
         int user = 1 + random.nextInt(USERS);
         int payments = 6 + random.nextInt(9);
         double amount = 200 + random.nextInt(300);
-        for (int i = 0; i < payments; i++, amount *= 1.35) {
+        for (int payment = 0; payment < payments; payment++, amount *= 1.35) {
           insert.setInt(1, user);
           insert.setInt(2, RISKY_MERCHANTS[random.nextInt(RISKY_MERCHANTS.length)]);
           insert.setBigDecimal(3, money(amount));
@@ -94,7 +76,7 @@ final class FraudScenario implements Scenario {
   @Override
   public List<String> introduction() {
     return List.of(
-        "Generator:     about " + Math.round(transactionsPerTick * TICKS_PER_SECOND) + " transaction(s)/s; a suspicious "
+        "Generator:     about " + pace.perSecond() + " transaction(s)/s; a suspicious "
             + "burst every ~" + BURST_EVERY_SECONDS + " s; a merchant tier rotates every " + TIER_ROTATION_EVERY
             + " transactions",
         "Stream tables: user_velocity, merchant_stats, category_volume (1 s); risk_scores (the diamond), country_risk,",

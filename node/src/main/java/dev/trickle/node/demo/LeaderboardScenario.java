@@ -9,13 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The multi-engine leaderboard: score events stream into {@code game_scores}; {@code top_players}
  * ranks players by total score with {@code RANK()}, {@code scores_by_game} summarises each game.
  */
-final class LeaderboardScenario implements Scenario {
+final class LeaderboardScenario extends PacedScenario {
   private static final String[] FIRST = {"Swift", "Silent", "Crimson", "Lucky", "Brave", "Frost", "Shadow", "Golden",
       "Iron", "Wild", "Cosmic", "Neon", "Rapid", "Mystic", "Stormy", "Clever", "Jolly", "Rogue", "Solar", "Arctic"};
   private static final String[] SECOND = {"Falcon", "Tiger", "Otter", "Wolf", "Panda", "Raven", "Viper", "Lynx",
@@ -23,23 +22,15 @@ final class LeaderboardScenario implements Scenario {
   private static final int PLAYERS = 200;
   private static final int GAMES = 8;
 
-  private final int eventsPerTick;
-  private final Random random;
   private final String lake;
 
   /**
    * @param lake where the DuckLake sinks write: {@code s3://bucket/prefix/} or {@code file:///directory/};
    *     each stream table gets a folder of its own below it
    */
-  LeaderboardScenario(int eventsPerSecond, long seed, String lake) {
-    this.eventsPerTick = Math.max(1, eventsPerSecond / 10);
-    this.random = new Random(seed);
+  LeaderboardScenario(Pace pace, long seed, String lake) {
+    super("leaderboard", pace, seed);
     this.lake = lake.endsWith("/") ? lake : lake + "/";
-  }
-
-  @Override
-  public String name() {
-    return "leaderboard";
   }
 
   @Override
@@ -58,7 +49,7 @@ final class LeaderboardScenario implements Scenario {
   public void generate(Connection connection) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO game_scores (player_id, player_name, game_id, score) VALUES (?, ?, ?, ?)")) {
-      for (int i = 0; i < eventsPerTick; i++) {
+      for (int i = pace.tick(); i > 0; i--) {
         // A mild skew: low-numbered players play somewhat more than the rest.
         int player = 1 + (int) (PLAYERS * Math.pow(random.nextDouble(), 1.3));
         insert.setInt(1, player);
@@ -80,7 +71,7 @@ final class LeaderboardScenario implements Scenario {
   @Override
   public List<String> introduction() {
     return List.of(
-        "Generator:     " + eventsPerTick * 10 + " score events/s into game_scores",
+        "Generator:     " + pace.perSecond() + " score events/s into game_scores",
         "Stream tables: top_players (RANK() over SUM(score)) and scores_by_game, refreshed every 5 s",
         "DuckLake sink: every refresh's delta as Parquet under " + lake + " (provenance: "
             + "pgtrickle.pgt_ducklake_provenance)",
@@ -90,7 +81,7 @@ final class LeaderboardScenario implements Scenario {
 
   @Override
   public void report(RefreshRecord refresh, ConnectionSource connections, PrintWriter out) {
-    Scenario.super.report(refresh, connections, out);
+    Scenario.printRefresh(refresh, out);
     if (refresh.errorMessage() == null && refresh.streamTable().endsWith(".top_players")) {
       printTopTen(connections, out);
     }

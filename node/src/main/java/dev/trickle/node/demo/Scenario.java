@@ -18,8 +18,10 @@ import java.util.List;
 interface Scenario {
   String name();
 
-  /** Creates the scenario's tables and stream tables if they do not exist yet. */
-  void setUp(Connection connection) throws SQLException;
+  /** Creates the scenario's tables and stream tables if they do not exist yet: runs {@code demo/NAME.sql}. */
+  default void setUp(Connection connection) throws SQLException {
+    runScript(connection, name() + ".sql");
+  }
 
   /** One tick of the workload (called every 100 ms on the generator's connection). */
   void generate(Connection connection) throws SQLException;
@@ -29,6 +31,11 @@ interface Scenario {
 
   /** Shows the effect of a refresh the cluster ran (NO_DATA refreshes are not shown): one line. */
   default void report(RefreshRecord refresh, ConnectionSource connections, PrintWriter out) {
+    printRefresh(refresh, out);
+  }
+
+  /** The line a refresh is shown with: time, table, action, rows and duration, or its error. */
+  static void printRefresh(RefreshRecord refresh, PrintWriter out) {
     String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String table = refresh.streamTable().substring(refresh.streamTable().lastIndexOf('.') + 1);
     if (refresh.errorMessage() != null) {

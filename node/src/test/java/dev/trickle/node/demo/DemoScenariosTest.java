@@ -69,7 +69,7 @@ class DemoScenariosTest {
 
   @Test
   void shouldRunTheFraudPipelineWithItsDiamond() throws InterruptedException {
-    String output = run(new FraudScenario(2, 42), fraudDb, 3);
+    String output = run(new FraudScenario(new Pace(2), 42), fraudDb, 3);
     assertTrue(output.contains("Cluster:       3 nodes;"), output);
     assertTrue(output.contains("risk_scores refreshed: DIFFERENTIAL"), output);
     assertEquals(Map.of("user_velocity", 1, "merchant_stats", 1, "category_volume", 1, "merchant_tier_stats", 1,
@@ -91,7 +91,7 @@ class DemoScenariosTest {
 
   @Test
   void shouldRunTheEcommercePipeline() throws InterruptedException {
-    run(new EcommerceScenario(2, 7), ecommerceDb, 1);
+    run(new EcommerceScenario(new Pace(2), 7), ecommerceDb, 1);
     assertEquals(Map.of("product_sales", 1, "customer_stats", 1, "category_revenue", 1, "catalog_price_impact", 1,
         "country_revenue", 2, "top_10_customers", 2), levels(ecommerceDb));
     assertEveryTableHasRows(ecommerceDb);
@@ -109,7 +109,7 @@ class DemoScenariosTest {
 
   @Test
   void shouldCascadeDownTheTenLevelFinanceDag() throws InterruptedException {
-    run(new FinanceScenario(3, 11), financeDb, 1);
+    run(new FinanceScenario(new Pace(3), 11), financeDb, 1);
     assertEquals(Map.ofEntries(Map.entry("price_snapshot", 1), Map.entry("net_positions", 1),
         Map.entry("position_values", 2), Map.entry("account_pnl", 3), Map.entry("portfolio_pnl", 4),
         Map.entry("sector_exposure", 5), Map.entry("var_contributions", 6), Map.entry("account_var", 7),

@@ -69,7 +69,7 @@ class LeaderboardLakeTest {
   void shouldWriteADeltaPerRefreshThatTheAnalyticsQueriesRead() throws Exception {
     Path lake = Files.createTempDirectory("leaderboard-lake-");
     StringWriter output = new StringWriter();
-    new DemoRunner(new LeaderboardScenario(100, 3, lake.toUri().toString()), db.url(), 0, 1, new PrintWriter(output, true))
+    new DemoRunner(new LeaderboardScenario(new Pace(100), 3, lake.toUri().toString()), db.url(), 0, 1, new PrintWriter(output, true))
         .run(Duration.ofSeconds(14));
     SinkDelivery delivery = new SinkDelivery(db.url()::connect, path -> ObjectStores.open(path, S3Settings.fromEnvironment(
         Map.of())), Files.createTempDirectory("delivery-"));
