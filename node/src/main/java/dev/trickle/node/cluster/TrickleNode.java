@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,9 @@ public final class TrickleNode implements AutoCloseable {
       NodeState.get(system).started(databases);
       node.setUpDatabases(config.getString("trickle.node.journal-schema"));
       PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().join();
+      if (kubernetesDiscovery(config)) {
+        ClusterBootstrap.get(Adapter.toClassic(system)).start();
+      }
       ClusterView view = new ClusterView(system, databases);
       Map<String, Monitor> monitors = new LinkedHashMap<>();
       Map<String, Admin> admins = new LinkedHashMap<>();
@@ -121,8 +125,16 @@ public final class TrickleNode implements AutoCloseable {
     overrides.put("pekko.remote.artery.canonical.port", options.port());
     overrides.put("pekko.management.http.hostname", options.host());
     overrides.put("pekko.management.http.port", options.managementPort());
-    List<String> seeds = options.seeds().isEmpty() ? List.of(options.host() + ":" + options.port()) : options.seeds();
-    overrides.put("pekko.cluster.seed-nodes", seeds.stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList());
+    if (kubernetesDiscovery(ConfigFactory.load(nodeDefaults()))) {
+      if (!options.seeds().isEmpty()) {
+        throw new IllegalArgumentException("seeds " + options.seeds() + " are given, but trickle.node.discovery is "
+            + "kubernetes-api (the cluster forms from the pods the Kubernetes API lists); give one or the other");
+      }
+      overrides.put("pekko.cluster.seed-nodes", List.of());
+    } else {
+      List<String> seeds = options.seeds().isEmpty() ? List.of(options.host() + ":" + options.port()) : options.seeds();
+      overrides.put("pekko.cluster.seed-nodes", seeds.stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList());
+    }
     DatabaseUrl journal = options.orderedDatabases().get(0).getValue();
     String slick = "pekko-persistence-jdbc.shared-databases.slick.db.";
     overrides.put(slick + "url", journal.jdbcUrl());
@@ -131,9 +143,28 @@ public final class TrickleNode implements AutoCloseable {
     if (password != null) {
       overrides.put(slick + "password", password);
     }
-    Config node = ConfigFactory.defaultApplication()
+    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load(nodeDefaults()));
+  }
+
+  private static Config nodeDefaults() {
+    return ConfigFactory.defaultApplication()
         .withFallback(ConfigFactory.parseResources(TrickleNode.class.getClassLoader(), "trickle-node.conf"));
-    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load(node));
+  }
+
+  /**
+   * Whether the cluster forms through Pekko Management cluster bootstrap with Kubernetes API
+   * discovery rather than from seed nodes.
+   *
+   * @throws IllegalArgumentException when trickle.node.discovery is neither
+   */
+  static boolean kubernetesDiscovery(Config config) {
+    String discovery = config.getString("trickle.node.discovery");
+    return switch (discovery) {
+      case "kubernetes-api" -> true;
+      case "seed-nodes" -> false;
+      default -> throw new IllegalArgumentException("trickle.node.discovery (TRICKLE_DISCOVERY) must be seed-nodes or "
+          + "kubernetes-api, got '" + discovery + "'");
+    };
   }
 
   /** Installs the pgtrickle catalog in every database and the journal's tables in the first, retrying until done. */
