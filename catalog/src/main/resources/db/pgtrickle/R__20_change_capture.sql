@@ -92,6 +92,34 @@ LANGUAGE sql STABLE AS $$
      WHERE c.relkind IN ('r', 'p')
 $$;
 
+-- Creates a trigger unless the table has one of that name already. A role with the TRIGGER
+-- privilege on a table may create triggers on it but may not replace or drop them (only its
+-- owner may), so Trickle's triggers call functions it owns and changes those instead.
+CREATE OR REPLACE FUNCTION pgtrickle._ensure_trigger(p_target regclass, p_name text, p_definition text)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = p_target AND tgname = p_name) THEN
+        EXECUTE format('CREATE TRIGGER %I %s', p_name, p_definition);
+    END IF;
+END $$;
+
+-- Drops a trigger when there is one and the current role may (it acts for the table's owner);
+-- returns false when a trigger had to stay.
+CREATE OR REPLACE FUNCTION pgtrickle._drop_trigger(p_target regclass, p_name text)
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = p_target AND tgname = p_name) THEN
+        RETURN true;
+    END IF;
+    IF NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = p_target), 'USAGE') THEN
+        RETURN false;
+    END IF;
+    EXECUTE format('DROP TRIGGER %I ON %s', p_name, p_target);
+    RETURN true;
+END $$;
+
 -- Installs (or widens) change capture for a base table: the buffer holds the union of the
 -- columns its consumers read (every column if any consumer reads whole rows).
 CREATE OR REPLACE FUNCTION pgtrickle._ensure_capture(p_source oid)
@@ -137,10 +165,10 @@ BEGIN
 END
 $capture$$f$, v_function, v_buffer, v_cols);
     FOR v_target IN SELECT * FROM pgtrickle._capture_targets(p_source) LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_ins AFTER INSERT ON %s REFERENCING NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
-        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_upd AFTER UPDATE ON %s REFERENCING OLD TABLE AS __pgt_old NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
-        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_del AFTER DELETE ON %s REFERENCING OLD TABLE AS __pgt_old FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
-        EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_cdc_trunc AFTER TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function);
+        PERFORM pgtrickle._ensure_trigger(v_target, 'pgtrickle_cdc_ins', format('AFTER INSERT ON %s REFERENCING NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function));
+        PERFORM pgtrickle._ensure_trigger(v_target, 'pgtrickle_cdc_upd', format('AFTER UPDATE ON %s REFERENCING OLD TABLE AS __pgt_old NEW TABLE AS __pgt_new FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function));
+        PERFORM pgtrickle._ensure_trigger(v_target, 'pgtrickle_cdc_del', format('AFTER DELETE ON %s REFERENCING OLD TABLE AS __pgt_old FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function));
+        PERFORM pgtrickle._ensure_trigger(v_target, 'pgtrickle_cdc_trunc', format('AFTER TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle_changes.%I()', v_target, v_function));
     END LOOP;
     INSERT INTO pgtrickle.pgt_change_tracking (source_relid, source_type, captured_columns)
     VALUES (p_source, 'TABLE', v_columns)
@@ -190,6 +218,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_target regclass;
     v_buffer regclass := pgtrickle._buffer(p_source);
+    v_dropped boolean := true;
 BEGIN
     IF EXISTS (SELECT 1 FROM pgtrickle.pgt_dependencies WHERE source_relid = p_source)
        OR EXISTS (SELECT 1 FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id
@@ -198,13 +227,19 @@ BEGIN
     END IF;
     IF EXISTS (SELECT 1 FROM pg_class WHERE oid = p_source) THEN
         FOR v_target IN SELECT * FROM pgtrickle._capture_targets(p_source) LOOP
-            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_ins ON %s', v_target);
-            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_upd ON %s', v_target);
-            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_del ON %s', v_target);
-            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_cdc_trunc ON %s', v_target);
+            v_dropped := pgtrickle._drop_trigger(v_target, 'pgtrickle_cdc_ins') AND v_dropped;
+            v_dropped := pgtrickle._drop_trigger(v_target, 'pgtrickle_cdc_upd') AND v_dropped;
+            v_dropped := pgtrickle._drop_trigger(v_target, 'pgtrickle_cdc_del') AND v_dropped;
+            v_dropped := pgtrickle._drop_trigger(v_target, 'pgtrickle_cdc_trunc') AND v_dropped;
         END LOOP;
     END IF;
-    EXECUTE format('DROP FUNCTION IF EXISTS pgtrickle_changes.%I()', 'capture_' || p_source);
+    IF v_dropped THEN
+        EXECUTE format('DROP FUNCTION IF EXISTS pgtrickle_changes.%I()', 'capture_' || p_source);
+    ELSE
+        -- Triggers only the table's owner may drop stay, calling a function that does nothing.
+        EXECUTE format('CREATE OR REPLACE FUNCTION pgtrickle_changes.%I() RETURNS trigger LANGUAGE plpgsql AS '
+                       '$noop$ BEGIN RETURN NULL; END $noop$', 'capture_' || p_source);
+    END IF;
     IF v_buffer IS NOT NULL THEN
         EXECUTE format('DROP TABLE %s', v_buffer);
     END IF;

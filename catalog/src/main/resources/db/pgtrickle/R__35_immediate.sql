@@ -50,10 +50,12 @@ BEGIN
     END IF;
     FOR v_target IN SELECT * FROM pgtrickle._capture_targets(p_source) LOOP
         IF v_wanted THEN
-            EXECUTE format('CREATE OR REPLACE TRIGGER pgtrickle_ivm AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
-                           'FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle._refresh_immediate(%L)', v_target, p_source);
+            PERFORM pgtrickle._ensure_trigger(v_target, 'pgtrickle_ivm', format(
+                'AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION pgtrickle._refresh_immediate(%L)',
+                v_target, p_source));
         ELSE
-            EXECUTE format('DROP TRIGGER IF EXISTS pgtrickle_ivm ON %s', v_target);
+            -- One that must stay (the role does not own the table) refreshes nothing.
+            PERFORM pgtrickle._drop_trigger(v_target, 'pgtrickle_ivm');
         END IF;
     END LOOP;
 END $$;

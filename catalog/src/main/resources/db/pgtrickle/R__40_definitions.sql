@@ -128,6 +128,17 @@ BEGIN
         RAISE EXCEPTION 'a stream table cannot read % (changes to system and Trickle catalogs cannot be tracked)', v_bad.rel
             USING ERRCODE = 'feature_not_supported';
     END IF;
+    -- A stream table holds one result for all its readers: over a table with row-level
+    -- security it would show every reader the rows the refreshing role may see.
+    SELECT c.oid::regclass AS rel INTO v_bad
+      FROM pgtrickle._query_references(p_view) f JOIN pg_class c ON c.oid = f.relid
+     WHERE c.relrowsecurity
+     LIMIT 1;
+    IF v_bad.rel IS NOT NULL THEN
+        RAISE EXCEPTION 'a stream table cannot read % because it has row-level security: the stream table would show all its readers the same rows, whatever their policies allow them',
+            v_bad.rel USING ERRCODE = 'feature_not_supported',
+            HINT = 'query the table directly, or disable row-level security on it if every reader may see every row';
+    END IF;
     RETURN QUERY
     SELECT c.oid,
            CASE WHEN st.pgt_id IS NOT NULL THEN 'STREAM_TABLE'

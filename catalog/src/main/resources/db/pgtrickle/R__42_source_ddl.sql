@@ -12,13 +12,15 @@
 -- on managed services); every refresh also compares the signatures first, which covers
 -- databases without the event trigger.
 
--- A table's signature: its qualified name, then each column's name and type, in order.
+-- A table's signature: its qualified name, then each column's name and type, in order, and
+-- whether row-level security is on (turning it on makes the stream tables reading it fail).
 CREATE OR REPLACE FUNCTION pgtrickle._source_signature(p_relid oid)
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT pgtrickle._qualified(p_relid) || ' (' ||
            coalesce((SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)
-                       FROM pg_attribute WHERE attrelid = p_relid AND attnum > 0 AND NOT attisdropped), '') || ')'
+                       FROM pg_attribute WHERE attrelid = p_relid AND attnum > 0 AND NOT attisdropped), '') || ')' ||
+           CASE WHEN (SELECT relrowsecurity FROM pg_class WHERE oid = p_relid) THEN ' with row-level security' ELSE '' END
 $$;
 
 -- Records the current signature of a stream table's table sources.

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The node image's Dockerfile, linted by the rules we hold it to: pinned base images, a build
  * stage that copies every module the node needs (and only existing paths), apt-get without
- * recommends and without leftover lists, no ADD, a non-root USER in the final stage, a health
+ * recommends and without leftover lists, the poms of code-less modules (the reactor reads them), no ADD, a non-root USER in the final stage, a health
  * check on Pekko Management's /alive, and the node's ports exposed.
  */
 class DockerfileTest {
@@ -78,11 +78,20 @@ class DockerfileTest {
     }
     Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
     while (module.find()) {
-      if (!module.group(1).equals("docker")) {
-        assertTrue(copied.contains(module.group(1)), "the build copies module " + module.group(1));
+      String name = module.group(1);
+      if (Files.isDirectory(ROOT.resolve(name).resolve("src/main"))) {
+        assertTrue(copied.contains(name), "the build copies module " + name);
+      } else {
+        assertTrue(copied.contains(name) || copied.contains(name + "/pom.xml"), "the reactor needs the pom of " + name);
       }
     }
     assertTrue(copied.contains("pom.xml"));
+    List<String> ignored = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+        .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    for (String source : copied) {
+      assertTrue(ignored.stream().noneMatch(pattern -> source.equals(pattern) || source.startsWith(pattern + "/")),
+          source + " is copied but .dockerignore leaves it out of the build context");
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.trickle.node.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.catalog.CatalogInstaller;
@@ -59,6 +60,8 @@ class SinkFaultIT {
   private EmbeddedPostgres postgres;
   private S3ProxyServer s3;
   private NodeProcess node;
+  /** The logs of every node started, checked for secrets at the end. */
+  private final List<Path> logs = new ArrayList<>();
   private Thread writer;
   private final AtomicBoolean writing = new AtomicBoolean(true);
 
@@ -114,6 +117,19 @@ class SinkFaultIT {
     try (Connection connection = url.connect()) {
       assertEquals(List.of(), DuckLakeConformance.violations(connection, "ducklake"));
     }
+    assertNoSecretsLogged();
+  }
+
+  /** The S3 secret key and the admin token never reach a node's log, even through the faults' errors. */
+  private void assertNoSecretsLogged() throws IOException {
+    assertTrue(logs.size() >= 2, "the nodes' logs: " + logs);
+    for (Path log : logs) {
+      String text = Files.readString(log);
+      assertFalse(text.isBlank(), log + " has the node's messages");
+      for (String secret : List.of(s3.settings().secretAccessKey().orElseThrow(), TestNodes.ADMIN_TOKEN)) {
+        assertFalse(text.contains(secret), log + " shows a secret");
+      }
+    }
   }
 
   /** A PostgreSQL of the test's own (it is restarted) with the catalog, and an S3 server with a bucket. */
@@ -162,6 +178,7 @@ class SinkFaultIT {
     NodeProcess started = TestNodes.start("127.0.0.1", url.toLibpqUrl(), 18095, 18575, Map.of(
         "TRICKLE_S3_ENDPOINT", s3.endpoint().toString(), "AWS_ACCESS_KEY_ID", s3.settings().accessKeyId().orElseThrow(),
         "AWS_SECRET_ACCESS_KEY", s3.settings().secretAccessKey().orElseThrow()));
+    logs.add(started.log());
     Eventually.holds("the node is ready", Duration.ofSeconds(60), started::ready);
     return started;
   }
