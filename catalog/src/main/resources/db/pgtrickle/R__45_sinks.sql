@@ -31,8 +31,9 @@ BEGIN
         sink_path := sink_path || '/';
     END IF;
     IF sink_path !~ '^(s3://[a-z0-9][a-z0-9.-]*[a-z0-9]/|file:///)' OR sink_path ~ '/\.\.?/'
-       OR regexp_replace(sink_path, '^[a-z0-9]+://', '') LIKE '%//%' THEN
-        RAISE EXCEPTION 'invalid ducklake_sink_path %: expected s3://bucket/prefix/ (a lowercase bucket name) or file:///absolute/directory/',
+       OR regexp_replace(sink_path, '^[a-z0-9]+://', '') LIKE '%//%'
+       OR regexp_replace(sink_path, '^[a-z0-9]+://', '') !~ '^[A-Za-z0-9._=+~/-]*$' THEN
+        RAISE EXCEPTION 'invalid ducklake_sink_path %: expected s3://bucket/prefix/ (a lowercase bucket name) or file:///absolute/directory/, in letters, digits and . _ - = + ~ /',
             quote_literal(p_path) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     sink_mode := lower(btrim(coalesce(p_mode, 'append')));
@@ -41,7 +42,11 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     catalog_schema := coalesce(p_catalog, 'ducklake');
-    IF btrim(catalog_schema) = '' OR catalog_schema IN ('pgtrickle', 'pgtrickle_changes', 'pg_catalog', 'information_schema')
+    IF catalog_schema !~ '^[a-z_][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid ducklake_catalog_schema %: expected a plain lowercase schema name (letters, digits, _)',
+            quote_literal(p_catalog) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF catalog_schema IN ('pgtrickle', 'pgtrickle_changes', 'pg_catalog', 'information_schema')
        OR catalog_schema LIKE 'pg\_%' THEN
         RAISE EXCEPTION 'invalid ducklake_catalog_schema %: choose a schema of your own for the DuckLake catalog', quote_literal(p_catalog)
             USING ERRCODE = 'invalid_parameter_value';

@@ -133,4 +133,14 @@ class LeastPrivilegeTest {
     assertTrue(paid.lastError().contains("row-level security"), paid.lastError());
     assertFalse(paid.lastError().isBlank());
   }
+
+  @Test
+  void shouldNameTheSourceItMayNotRead() {
+    execute(app, "CREATE TABLE app.salaries (id int PRIMARY KEY, amount int)");
+    String refused = error(node, "SELECT pgtrickle.create_stream_table('payroll', 'SELECT sum(amount) AS total FROM app.salaries')");
+    assertTrue(refused != null && refused.contains("permission denied for table salaries"), refused);
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'payroll'"));
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'app.salaries'::regclass"),
+        "no capture installed");
+  }
 }

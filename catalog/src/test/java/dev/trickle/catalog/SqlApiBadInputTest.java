@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -200,5 +205,73 @@ class SqlApiBadInputTest {
     assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_sinks"));
     assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_change_tracking WHERE source_type = 'STREAM_TABLE'"),
         "the stream table's buffer goes with its last consumer");
+  }
+
+  @Test
+  void shouldRejectMissingArgumentsAndOverlongNames() {
+    assertRejected("SELECT pgtrickle.create_stream_table(NULL, 'SELECT 1 AS x')", "name");
+    assertRejected("SELECT pgtrickle.create_stream_table('t', NULL)", "defining query must not be empty");
+    assertRejected("SELECT pgtrickle.create_stream_table('t', 'SELECT 1 AS x', NULL)", "schedule must not be empty");
+    assertRejected(create("'" + "n".repeat(64) + "'", "'SELECT 1 AS x'"), "each part must be 1 to 63 bytes long");
+    assertRejected("SELECT pgtrickle.refresh_stream_table(NULL)", "name");
+    assertRejected("SELECT pgtrickle.alter_stream_table('t', schedule => '1s')", "stream table 't' does not exist");
+  }
+
+  @Test
+  void shouldServeUnicodeNamesAndColumns() {
+    db.execute(create("'\"Ränge 📈\"'", "'SELECT region AS \"größe\", sum(amount) AS \"Σ\" FROM orders GROUP BY region'"),
+        "INSERT INTO orders VALUES (3, 'north', 5)", "SELECT pgtrickle.refresh_stream_table('\"Ränge 📈\"')");
+    assertEquals(15L, db.queryLong("SELECT \"Σ\" FROM \"Ränge 📈\" WHERE \"größe\" = 'north'"));
+    db.execute(create("'größe'", "'SELECT id FROM orders'"));
+    assertEquals(List.of(List.of("public.\"Ränge 📈\""), List.of("public.\"größe\"")),
+        db.query("SELECT name FROM pgtrickle.pgt_status() ORDER BY name"));
+  }
+
+  @Test
+  void shouldTakeAnEnormousQuery() {
+    String list = IntStream.rangeClosed(1, 20_000).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+    db.execute(create("'t'", "'SELECT id, amount FROM orders WHERE id IN (" + list + ")'"),
+        "INSERT INTO orders VALUES (3, 'east', 5), (30000, 'west', 1)", "SELECT pgtrickle.refresh_stream_table('t')");
+    assertEquals(3L, db.queryLong("SELECT count(*) FROM t"));
+    assertTrue(((String) db.queryValue("SELECT defining_query FROM pgtrickle.pgt_stream_tables")).length() > 100_000);
+  }
+
+  @Test
+  void shouldRejectInjectionInEveryParameter() {
+    String injection = "x''; DROP TABLE victim; --";
+    assertRejected("SELECT pgtrickle.create_stream_table('t', 'SELECT 1 AS x', '" + injection + "')",
+        "invalid cron expression");
+    assertRejected("SELECT pgtrickle.create_stream_table('t', 'SELECT 1 AS x', '1m', '" + injection + "')",
+        "invalid refresh mode");
+    assertRejected("SELECT pgtrickle.create_stream_table('t', 'SELECT 1 AS x', '1m', 'FULL', true, '" + injection + "')",
+        "diamond_consistency");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake/" + injection + "/'"),
+        "invalid ducklake_sink_path");
+    assertRejected(withSink("sink => 'ducklake', ducklake_sink_path => 's3://lake/t/', ducklake_catalog_schema => '"
+        + injection + "'"), "invalid ducklake_catalog_schema");
+    db.execute(create("'t'", "'SELECT id FROM orders'"));
+    assertRejected("SELECT pgtrickle.alter_stream_table('t', status => '" + injection + "')", "invalid status");
+    assertRejected("SELECT pgtrickle.alter_stream_table('" + injection + "', schedule => '1s')", "not a valid SQL identifier");
+    assertRejected("SELECT pgtrickle.drop_stream_table('t; DROP TABLE victim')", "not a valid SQL identifier");
+    assertRejected("SELECT pgtrickle.resume_stream_table('t')", "is not suspended");
+  }
+
+  @Test
+  void shouldLetADropWaitForARefreshInProgress() throws Exception {
+    db.execute(create("'t'", "'SELECT id, amount FROM orders'"), "INSERT INTO orders VALUES (3, 'east', 5)");
+    try (Connection refreshing = db.connect(); Connection dropping = db.connect();
+        Statement refresh = refreshing.createStatement(); Statement drop = dropping.createStatement()) {
+      refreshing.setAutoCommit(false);
+      refresh.execute("SELECT pgtrickle.refresh_stream_table('t')");
+      drop.execute("SET lock_timeout = '500ms'");
+      SQLException waited = assertThrows(SQLException.class, () -> drop.execute("SELECT pgtrickle.drop_stream_table('t')"));
+      assertTrue(waited.getMessage().contains("lock timeout"), "the drop waits for the refresh: " + waited.getMessage());
+      refreshing.commit();
+      drop.execute("SET lock_timeout = 0");
+      drop.execute("SELECT pgtrickle.drop_stream_table('t')");
+    }
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables"));
+    assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_change_tracking"));
+    assertEquals(null, db.queryValue("SELECT to_regclass('public.t')"));
   }
 }
