@@ -56,6 +56,20 @@ BEGIN
     RETURN format('pg_temp.%I', v_probe)::regclass;
 END $$;
 
+-- The planner's row estimate for a defining query, validated as create_stream_table validates
+-- it (one SELECT, nothing else runs); for progress reports before a long population.
+CREATE OR REPLACE FUNCTION pgtrickle._estimate_rows(p_query text)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_probe regclass := pgtrickle._probe_query(p_query);
+    v_plan json;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT * FROM %s', v_probe) INTO v_plan;
+    EXECUTE format('DROP VIEW %s', v_probe);
+    RETURN round((v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric);
+END $$;
+
 -- A probe view's query as PostgreSQL deparses it under an empty search_path and ISO styles:
 -- every non-catalog name schema-qualified, so it means the same in every session.
 CREATE OR REPLACE FUNCTION pgtrickle._deparse(p_view regclass)

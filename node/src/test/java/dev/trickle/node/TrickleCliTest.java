@@ -165,6 +165,53 @@ class TrickleCliTest {
     assertTrue(run.out().contains("+ (north,99)") && run.out().contains("- (north,10)"), run.out());
   }
 
+  /** Catalog rows, public relations, triggers and the victim table: what a refused command must leave alone. */
+  private static List<List<Object>> state() {
+    return db.query("SELECT (SELECT count(*) FROM pgtrickle.pgt_stream_tables), (SELECT count(*) FROM pgtrickle.pgt_sinks), "
+        + "(SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace), "
+        + "(SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal), to_regclass('public.orders') IS NOT NULL, "
+        + "(SELECT string_agg(status || schedule || refresh_mode, ',') FROM pgtrickle.pgt_stream_tables)");
+  }
+
+  @Test
+  void shouldRefuseInjectionInEveryCommandAndOption() {
+    assertEquals(0, trickleOnDb("create", "t", "--query", "SELECT region, amount FROM orders").exitCode());
+    List<List<Object>> before = state();
+    String drop = "x'; DROP TABLE orders; --";
+    String[][] refused = {
+        {"create", drop, "--query", "SELECT 1 AS x"},
+        {"create", "u", "--query", "SELECT 1 AS x; DROP TABLE orders"},
+        {"create", "u", "--query", "SELECT 1 AS x", "--schedule", drop},
+        {"create", "u", "--query", "SELECT 1 AS x", "--mode", drop},
+        {"create", "u", "--query", "SELECT region FROM orders", "--sink", "ducklake", "--sink-path", "s3://lake/" + drop + "/"},
+        {"create", "u", "--query", "SELECT region FROM orders", "--sink", "ducklake", "--sink-path", "s3://lake/t/",
+            "--sink-catalog", drop},
+        {"create", "u", "--query", "SELECT region FROM orders", "--sink", drop, "--sink-path", "s3://lake/t/"},
+        {"alter", "t", "--schedule", drop},
+        {"alter", "t", "--status", drop},
+        {"alter", "t", "--query", "SELECT 1 AS x) q; DROP TABLE orders; --"},
+        {"alter", drop, "--schedule", "1s"},
+        {"drop", drop},
+        {"refresh", drop},
+        {"suspend", drop},
+        {"resume", drop},
+        {"history", drop},
+        {"explain", drop},
+        {"verify", drop},
+        {"advise", drop}};
+    for (String[] command : refused) {
+      Run run = trickleOnDb(command);
+      assertEquals(1, run.exitCode(), String.join(" ", command) + ": " + run);
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertTrue(run.err().startsWith("trickle: "), run.err());
+      assertEquals(before, state(), "nothing changed after: " + String.join(" ", command));
+    }
+    assertFailsWithOneLine(trickleOnDb("history", "t", "--limit", "-5"), 1, "limit");
+    assertFailsWithOneLine(trickleOnDb("history", "t", "--limit", "many"), 2, "many");
+    assertFailsWithOneLine(trickle("cluster", "leave", drop, "--node", "127.0.0.1:1"), 1, "127.0.0.1:1");
+    assertEquals(before, state());
+  }
+
   @Test
   void shouldReportBadInputInOneLine() {
     assertFailsWithOneLine(trickleOnDb("create", "t", "--query", "SELEC 1"), 1, "syntax error");

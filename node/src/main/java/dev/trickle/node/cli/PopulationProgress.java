@@ -1,14 +1,12 @@
 package dev.trickle.node.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trickle.catalog.ConnectionSource;
 import dev.trickle.catalog.RefreshRecord;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -24,7 +22,6 @@ import java.util.function.Supplier;
  * 5 s otherwise); afterwards the rows written and the rate.
  */
 final class PopulationProgress {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration FIRST_TICK = Duration.ofSeconds(1);
 
   private PopulationProgress() {}
@@ -65,14 +62,24 @@ final class PopulationProgress {
         population.rowsInserted(), seconds, population.rowsInserted() / seconds);
   }
 
-  /** The planner's estimate of the query's rows; empty when it cannot plan it (create will say why). */
+  /**
+   * The planner's estimate of the query's rows; empty when it cannot plan it (create will say
+   * why). The query goes to the server as a value, validated there as create_stream_table
+   * validates it, in a transaction that is rolled back.
+   */
   static OptionalLong estimate(ConnectionSource connections, String query) {
-    try (Connection connection = connections.open(); Statement statement = connection.createStatement();
-        ResultSet plan = statement.executeQuery("EXPLAIN (FORMAT JSON) " + query)) {
-      plan.next();
-      JsonNode root = JSON.readTree(plan.getString(1));
-      return OptionalLong.of(root.get(0).get("Plan").get("Plan Rows").asLong());
-    } catch (SQLException | java.io.IOException | RuntimeException e) {
+    try (Connection connection = connections.open();
+        PreparedStatement statement = connection.prepareStatement("SELECT pgtrickle._estimate_rows(?)")) {
+      connection.setAutoCommit(false);
+      statement.setString(1, query);
+      try (ResultSet estimate = statement.executeQuery()) {
+        estimate.next();
+        long rows = estimate.getLong(1);
+        return estimate.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
       return OptionalLong.empty();
     }
   }
