@@ -10,7 +10,7 @@ SELECT coalesce(jsonb_agg(t ORDER BY t.name), '[]'::jsonb)
                st.schedule,
                round(extract(epoch FROM e.expected)::numeric, 3) AS expected_interval_seconds,
                round(extract(epoch FROM clock_timestamp() - st.data_timestamp)::numeric, 3) AS staleness_seconds,
-               EXISTS (SELECT 1 FROM pgtrickle._stale_tables() s WHERE s.pgt_id = st.pgt_id) AS stale,
+               stale.pgt_id IS NOT NULL AS stale,
                st.data_timestamp,
                st.last_refresh_at,
                st.is_populated AS populated,
@@ -30,10 +30,12 @@ SELECT coalesce(jsonb_agg(t ORDER BY t.name), '[]'::jsonb)
                   FROM pgtrickle.pgt_refresh_history h
                  WHERE h.pgt_id = st.pgt_id AND h.action <> 'NO_DATA'
                  ORDER BY h.refresh_id DESC LIMIT 1) AS last_refresh,
-               (SELECT jsonb_build_object('sink', k.sink, 'mode', k.sink_mode, 'path', k.sink_path,
-                                          'pending_refreshes', k.pending_refreshes, 'pending_rows', k.pending_rows,
-                                          'last_error', k.last_error)
-                  FROM pgtrickle.sink_status() k WHERE k.name = pgtrickle._display_name(st)) AS sink
+               CASE WHEN k.name IS NOT NULL
+                    THEN jsonb_build_object('sink', k.sink, 'mode', k.sink_mode, 'path', k.sink_path,
+                                           'pending_refreshes', k.pending_refreshes, 'pending_rows', k.pending_rows,
+                                           'last_error', k.last_error) END AS sink
           FROM pgtrickle.pgt_stream_tables st
           LEFT JOIN pgtrickle._expected_intervals() e ON e.pgt_id = st.pgt_id
+          LEFT JOIN pgtrickle._stale_tables() stale ON stale.pgt_id = st.pgt_id
+          LEFT JOIN pgtrickle.sink_status() k ON k.name = pgtrickle._display_name(st)
           LEFT JOIN pg_stat_all_tables s ON s.relid = st.pgt_relid) t

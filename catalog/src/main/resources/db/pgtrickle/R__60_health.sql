@@ -54,11 +54,12 @@ $$;
 CREATE OR REPLACE FUNCTION pgtrickle._growing_buffers()
 RETURNS TABLE (source text, buffer text, pending_rows bigint, threshold bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT pgtrickle._qualified(t.source_relid), format('pgtrickle_changes.%I', s.relname), s.n_live_tup,
-           coalesce(nullif(current_setting('pgtrickle.buffer_warning_rows', true), '')::bigint, 1000000)
+    SELECT pgtrickle._qualified(t.source_relid), format('pgtrickle_changes.%I', s.relname), s.n_live_tup, w.threshold
       FROM pgtrickle.pgt_change_tracking t
       JOIN pg_stat_all_tables s ON s.schemaname = 'pgtrickle_changes' AND s.relname = 'changes_' || t.source_relid
-     WHERE s.n_live_tup > coalesce(nullif(current_setting('pgtrickle.buffer_warning_rows', true), '')::bigint, 1000000)
+      CROSS JOIN (SELECT coalesce(nullif(current_setting('pgtrickle.buffer_warning_rows', true), '')::bigint, 1000000)
+                         AS threshold) w
+     WHERE s.n_live_tup > w.threshold
 $$;
 
 -- A node's heartbeat: records it as alive (with where its HTTP API answers) and raises the

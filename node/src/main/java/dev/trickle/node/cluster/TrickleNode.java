@@ -125,7 +125,8 @@ public final class TrickleNode implements AutoCloseable {
     overrides.put("pekko.remote.artery.canonical.port", options.port());
     overrides.put("pekko.management.http.hostname", options.host());
     overrides.put("pekko.management.http.port", options.managementPort());
-    if (kubernetesDiscovery(ConfigFactory.load(nodeDefaults()))) {
+    Config defaults = ConfigFactory.load(nodeDefaults());
+    if (kubernetesDiscovery(defaults)) {
       if (!options.seeds().isEmpty()) {
         throw new IllegalArgumentException("seeds " + options.seeds() + " are given, but trickle.node.discovery is "
             + "kubernetes-api (the cluster forms from the pods the Kubernetes API lists); give one or the other");
@@ -143,7 +144,7 @@ public final class TrickleNode implements AutoCloseable {
     if (password != null) {
       overrides.put(slick + "password", password);
     }
-    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load(nodeDefaults()));
+    return ConfigFactory.parseMap(overrides).withFallback(defaults);
   }
 
   private static Config nodeDefaults() {
