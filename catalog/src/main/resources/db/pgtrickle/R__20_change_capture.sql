@@ -314,9 +314,20 @@ LANGUAGE sql IMMUTABLE AS $$
            'array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(s) x) AS xip FROM pg_current_snapshot() s'
 $$;
 
+-- The advisory-lock namespace of buffer trimming (one trimmer per buffer at a time).
+CREATE OR REPLACE FUNCTION pgtrickle._trim_lock_namespace()
+RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 1414679373  -- 'TRKM'
+$$;
+
 -- Deletes buffer rows every consumer of a source has passed: rows of transactions that
 -- committed before the oldest consumer frontier (and are not a consumer's own transaction)
--- and, for a stream table with a sink, rows of refreshes the sink has delivered.
+-- and, for a stream table with a sink, rows of refreshes the sink has delivered. Trims only
+-- in a READ COMMITTED transaction that gets the buffer's trim lock at once, and returns 0
+-- otherwise: two DELETEs over the same rows can deadlock (their scans may start at different
+-- pages), and under REPEATABLE READ deleting a row a newer transaction deleted fails; a
+-- later trim catches up.
 CREATE OR REPLACE FUNCTION pgtrickle._trim_changes(p_source oid)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -327,7 +338,8 @@ DECLARE
     v_delivered bigint;
     v_deleted bigint;
 BEGIN
-    IF v_buffer IS NULL THEN
+    IF v_buffer IS NULL OR current_setting('transaction_isolation') <> 'read committed'
+       OR NOT pg_try_advisory_xact_lock(pgtrickle._trim_lock_namespace(), (p_source::bigint % 2147483647)::integer) THEN
         RETURN 0;
     END IF;
     SELECT count(*), min(least(pgtrickle._xid(pg_snapshot_xmin(st.frontier)), st.frontier_xid))
@@ -348,3 +360,11 @@ BEGIN
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     RETURN v_deleted;
 END $$;
+
+-- Trims the buffers of every source of the given stream tables (see _trim_changes).
+CREATE OR REPLACE FUNCTION pgtrickle._trim_sources(p_pgt_ids bigint[])
+RETURNS void
+LANGUAGE sql AS $$
+    SELECT pgtrickle._trim_changes(s.source_relid)
+      FROM (SELECT DISTINCT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = ANY (p_pgt_ids)) s
+$$;

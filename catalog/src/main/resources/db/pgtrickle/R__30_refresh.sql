@@ -407,7 +407,9 @@ RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     v_st pgtrickle.pgt_stream_tables;
-    v_start timestamptz := clock_timestamp();
+    -- Set once the refresh lock is held: a refresh's [start_time, end_time] never overlaps
+    -- another's of the same stream table.
+    v_start timestamptz;
     v_own_xid bigint;
     v_own_cid bigint;
     v_snapshot pg_snapshot;
@@ -415,7 +417,6 @@ DECLARE
     v_result record;
     -- Taken before the refresh runs: its change, in the stream table's buffer, carries it.
     v_refresh_id bigint;
-    v_source oid;
     v_reason text;
     v_limit numeric;
     v_ratio numeric;
@@ -428,6 +429,7 @@ BEGIN
     ELSIF NOT pg_try_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer) THEN
         RETURN NULL;
     END IF;
+    v_start := clock_timestamp();
     -- Under REPEATABLE READ or SERIALIZABLE, a refresh whose snapshot predates another
     -- committed refresh of this table fails here with a serialization failure (40001), before
     -- it writes anything (IMMEDIATE writers retry their transaction).
@@ -519,9 +521,7 @@ BEGIN
             v_result.rows_inserted + v_result.rows_deleted + 2 * v_result.rows_updated,
             'COMPLETED', p_initiated_by, v_st.frontier, v_result.frontier_to, v_reason, v_ratio);
 
-    FOR v_source IN SELECT source_relid FROM pgtrickle.pgt_dependencies WHERE pgt_id = p_pgt_id LOOP
-        PERFORM pgtrickle._trim_changes(v_source);
-    END LOOP;
+    PERFORM pgtrickle._trim_sources(ARRAY[p_pgt_id]);
     RETURN v_refresh_id;
 END $$;
 
@@ -593,9 +593,13 @@ END $$;
 -- refresh of the same table to finish first).
 CREATE OR REPLACE FUNCTION pgtrickle.refresh_stream_table(name text)
 RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
+    v_st pgtrickle.pgt_stream_tables := pgtrickle._find(refresh_stream_table.name);
 BEGIN
-    PERFORM pgtrickle._refresh((pgtrickle._find(refresh_stream_table.name)).pgt_id, 'MANUAL', true);
+    PERFORM pgtrickle._check_may_change(v_st);
+    PERFORM pgtrickle._refresh(v_st.pgt_id, 'MANUAL', true);
 END $$;
 
 -- The statement templates above may have changed: rebuild every cached one on next use.

@@ -56,6 +56,16 @@ BEGIN
     RETURN format('pg_temp.%I', v_probe)::regclass;
 END $$;
 
+-- Drops a probe view (none: nothing to do).
+CREATE OR REPLACE FUNCTION pgtrickle._drop_probe(p_probe regclass)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_probe IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', p_probe);
+    END IF;
+END $$;
+
 -- The planner's row estimate for a defining query, validated as create_stream_table validates
 -- it (one SELECT, nothing else runs); for progress reports before a long population.
 CREATE OR REPLACE FUNCTION pgtrickle._estimate_rows(p_query text)
@@ -66,7 +76,7 @@ DECLARE
     v_plan json;
 BEGIN
     EXECUTE format('EXPLAIN (FORMAT JSON) SELECT * FROM %s', v_probe) INTO v_plan;
-    EXECUTE format('DROP VIEW %s', v_probe);
+    PERFORM pgtrickle._drop_probe(v_probe);
     RETURN round((v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric);
 END $$;
 
@@ -266,11 +276,70 @@ $$;
 DROP FUNCTION IF EXISTS pgtrickle.create_stream_table(text, text, text, text, boolean, text);
 DROP FUNCTION IF EXISTS pgtrickle.alter_stream_table(text, text, text, text, text, text);
 
+-- Refuses a new stream table's name when a stream table or another relation has it, and an
+-- unknown diamond_consistency.
+CREATE OR REPLACE FUNCTION pgtrickle._check_new_name(p_schema text, p_name text, p_diamond text)
+RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_diamond NOT IN ('none', 'atomic') THEN
+        RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(p_diamond)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables WHERE pgt_schema = p_schema AND pgt_name = p_name) THEN
+        RAISE EXCEPTION 'stream table %.% already exists', quote_ident(p_schema), quote_ident(p_name)
+            USING ERRCODE = 'duplicate_table';
+    END IF;
+    IF to_regclass(format('%I.%I', p_schema, p_name)) IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot create stream table %.%: a relation with that name already exists',
+            quote_ident(p_schema), quote_ident(p_name) USING ERRCODE = 'duplicate_table';
+    END IF;
+END $$;
+
+-- What create_stream_table checks before it reads the defining query (so that errors come in
+-- the order of its arguments), with the catalog owner's rights: the sink settings, the name,
+-- the schedule, the refresh mode and diamond_consistency.
+CREATE OR REPLACE FUNCTION pgtrickle._check_create(
+    p_name text, p_schedule text, p_refresh_mode text, p_diamond text, p_sink text, p_sink_path text, p_sink_mode text,
+    p_catalog_schema text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
+    v_sink record := pgtrickle._sink_settings(p_sink, p_sink_path, p_sink_mode, p_catalog_schema);
+    v_target record := pgtrickle._new_name(p_name);
+    v_schedule text := pgtrickle._normalize_schedule(p_schedule);
+    v_mode text := pgtrickle._normalize_mode(p_refresh_mode);
+BEGIN
+    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, lower(coalesce(p_diamond, 'none')));
+END $$;
+
+-- What alter_stream_table checks before it reads a new defining query, with the catalog
+-- owner's rights: that the stream table exists and the caller may change it, the schedule and
+-- the refresh mode.
+CREATE OR REPLACE FUNCTION pgtrickle._check_alter(p_name text, p_schedule text, p_refresh_mode text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
+    v_st pgtrickle.pgt_stream_tables := pgtrickle._find(p_name);
+BEGIN
+    PERFORM pgtrickle._check_may_change(v_st);
+    IF p_schedule IS NOT NULL THEN
+        PERFORM pgtrickle._normalize_schedule(p_schedule);
+    END IF;
+    IF p_refresh_mode IS NOT NULL THEN
+        PERFORM pgtrickle._normalize_mode(p_refresh_mode);
+    END IF;
+END $$;
+
 -- Creates a stream table: validates the definition, creates the storage table and change
 -- capture at once (so later statements in the same script can read it), and populates it
 -- with a full refresh when initialize is true. A Trickle node then compiles its refresh
 -- program (INITIALIZING -> ACTIVE, or ERROR with the reason). With sink => 'ducklake', every
 -- refresh's delta, starting with the population, is delivered to the DuckLake sink.
+-- Any role may call it (with USAGE on schema pgtrickle) on relations it may read; the stream
+-- table is then its own (it may read, alter, refresh and drop it).
 CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table(
     name                      text,
     query                     text,
@@ -285,39 +354,54 @@ CREATE OR REPLACE FUNCTION pgtrickle.create_stream_table(
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_sink record := pgtrickle._sink_settings(create_stream_table.sink, create_stream_table.ducklake_sink_path,
-                                              create_stream_table.ducklake_sink_mode, create_stream_table.ducklake_catalog_schema);
-    v_target record := pgtrickle._new_name(create_stream_table.name);
-    v_schedule text := pgtrickle._normalize_schedule(create_stream_table.schedule);
-    v_mode text := pgtrickle._normalize_mode(create_stream_table.refresh_mode);
-    v_diamond text := lower(coalesce(create_stream_table.diamond_consistency, 'none'));
     v_probe regclass;
+BEGIN
+    PERFORM pgtrickle._check_create(create_stream_table.name, create_stream_table.schedule,
+        create_stream_table.refresh_mode, create_stream_table.diamond_consistency, create_stream_table.sink,
+        create_stream_table.ducklake_sink_path, create_stream_table.ducklake_sink_mode,
+        create_stream_table.ducklake_catalog_schema);
+    v_probe := pgtrickle._caller_probe(create_stream_table.query);
+    PERFORM pgtrickle._create_stream_table(v_probe, create_stream_table.name, create_stream_table.query,
+        create_stream_table.schedule, create_stream_table.refresh_mode, create_stream_table.initialize,
+        create_stream_table.diamond_consistency, create_stream_table.sink, create_stream_table.ducklake_sink_path,
+        create_stream_table.ducklake_sink_mode, create_stream_table.ducklake_catalog_schema);
+    PERFORM pgtrickle._drop_probe(v_probe);
+END $$;
+
+-- Creates a stream table with the catalog owner's rights, for the caller whose probe view of
+-- the defining query p_probe is (see create_stream_table).
+CREATE OR REPLACE FUNCTION pgtrickle._create_stream_table(p_probe regclass, name text, query text, schedule text,
+    refresh_mode text, initialize boolean, diamond_consistency text, sink text, ducklake_sink_path text,
+    ducklake_sink_mode text, ducklake_catalog_schema text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
+    v_sink record := pgtrickle._sink_settings(_create_stream_table.sink, _create_stream_table.ducklake_sink_path,
+                                              _create_stream_table.ducklake_sink_mode, _create_stream_table.ducklake_catalog_schema);
+    v_target record := pgtrickle._new_name(_create_stream_table.name);
+    v_schedule text := pgtrickle._normalize_schedule(_create_stream_table.schedule);
+    v_mode text := pgtrickle._normalize_mode(_create_stream_table.refresh_mode);
+    v_diamond text := lower(coalesce(_create_stream_table.diamond_consistency, 'none'));
+    v_probe regclass := p_probe;
+    v_caller oid := pgtrickle._caller();
     v_relid oid;
     v_pgt_id bigint;
 BEGIN
-    IF v_diamond NOT IN ('none', 'atomic') THEN
-        RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(create_stream_table.diamond_consistency)
-            USING ERRCODE = 'invalid_parameter_value';
+    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, v_diamond);
+    PERFORM pgtrickle._check_may_define(v_probe, v_target.schema_name);
+    IF v_sink.sink_type IS NOT NULL THEN
+        PERFORM pgtrickle._check_may_sink();
     END IF;
-    IF EXISTS (SELECT 1 FROM pgtrickle.pgt_stream_tables
-                WHERE pgt_schema = v_target.schema_name AND pgt_name = v_target.table_name) THEN
-        RAISE EXCEPTION 'stream table %.% already exists', quote_ident(v_target.schema_name), quote_ident(v_target.table_name)
-            USING ERRCODE = 'duplicate_table';
-    END IF;
-    IF to_regclass(format('%I.%I', v_target.schema_name, v_target.table_name)) IS NOT NULL THEN
-        RAISE EXCEPTION 'cannot create stream table %.%: a relation with that name already exists',
-            quote_ident(v_target.schema_name), quote_ident(v_target.table_name) USING ERRCODE = 'duplicate_table';
-    END IF;
-
-    v_probe := pgtrickle._probe_query(create_stream_table.query);
     v_relid := pgtrickle._create_storage(v_target.schema_name, v_target.table_name, v_probe);
+    PERFORM pgtrickle._grant_to_owner(v_relid, v_caller);
     INSERT INTO pgtrickle.pgt_stream_tables
-        (pgt_relid, pgt_name, pgt_schema, defining_query, original_query, schedule, refresh_mode, diamond_consistency)
+        (pgt_relid, pgt_name, pgt_schema, defining_query, original_query, schedule, refresh_mode, diamond_consistency,
+         owner_role)
     VALUES (v_relid, v_target.table_name, v_target.schema_name, pgtrickle._deparse(v_probe),
-            create_stream_table.query, v_schedule, v_mode, v_diamond)
+            _create_stream_table.query, v_schedule, v_mode, v_diamond, v_caller)
     RETURNING pgt_id INTO v_pgt_id;
     PERFORM pgtrickle._attach_sources(v_pgt_id, v_probe);
-    EXECUTE format('DROP VIEW %s', v_probe);
     IF v_sink.sink_type IS NOT NULL THEN
         PERFORM pgtrickle._attach_sink((SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_id = v_pgt_id),
                                        v_sink.sink_type, v_sink.sink_path, v_sink.sink_mode, v_sink.catalog_schema);
@@ -325,7 +409,7 @@ BEGIN
 
     -- Under REPEATABLE READ the caller's snapshot may predate the capture triggers just
     -- created; population is then left to the first refresh in a later transaction.
-    IF create_stream_table.initialize AND current_setting('transaction_isolation') = 'read committed' THEN
+    IF _create_stream_table.initialize AND current_setting('transaction_isolation') = 'read committed' THEN
         PERFORM pgtrickle._refresh(v_pgt_id, 'INITIAL', true);
     END IF;
     PERFORM pgtrickle._notify('created', v_pgt_id);
@@ -345,12 +429,14 @@ $$;
 -- sources nothing else reads. With cascade, stream tables reading it are dropped first.
 CREATE OR REPLACE FUNCTION pgtrickle.drop_stream_table(name text, "cascade" boolean DEFAULT false)
 RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
     v_st pgtrickle.pgt_stream_tables := pgtrickle._find(drop_stream_table.name);
     v_dependents text;
     v_dependent pgtrickle.pgt_stream_tables;
 BEGIN
+    PERFORM pgtrickle._check_may_change(v_st);
     PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (v_st.pgt_id % 2147483647)::integer);
     SELECT string_agg(pgtrickle._display_name(d), ', ') INTO v_dependents FROM pgtrickle._dependents(v_st) d;
     IF v_dependents IS NOT NULL AND NOT drop_stream_table."cascade" THEN
@@ -373,7 +459,8 @@ END $$;
 
 -- Replaces a stream table's defining query. Storage is kept when the columns are unchanged
 -- and rebuilt otherwise (refused while other stream tables read it); the table is then
--- repopulated and waits for a node to compile its new refresh program.
+-- repopulated and waits for a node to compile its new refresh program. The caller drops the
+-- probe view.
 CREATE OR REPLACE FUNCTION pgtrickle._alter_query(p_st pgtrickle.pgt_stream_tables, p_query text, p_probe regclass)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -415,12 +502,15 @@ BEGIN
            frontier_xid = CASE WHEN v_same_columns THEN frontier_xid END,
            frontier_cid = CASE WHEN v_same_columns THEN frontier_cid END
      WHERE pgt_id = p_st.pgt_id;
+    IF v_relid <> p_st.pgt_relid THEN
+        PERFORM pgtrickle._grant_to_owner(v_relid, p_st.owner_role);
+    END IF;
     PERFORM pgtrickle._attach_sources(p_st.pgt_id, v_probe);
-    EXECUTE format('DROP VIEW %s', v_probe);
 END $$;
 
 -- Changes a stream table's definition, schedule, refresh mode, status or sink (NULL =
--- unchanged; sink => 'none' removes the sink).
+-- unchanged; sink => 'none' removes the sink). Any role may on the stream tables it created
+-- (the catalog owner on all); a new query must read only what the caller may read.
 CREATE OR REPLACE FUNCTION pgtrickle.alter_stream_table(
     name                    text,
     query                   text DEFAULT NULL,
@@ -435,30 +525,58 @@ CREATE OR REPLACE FUNCTION pgtrickle.alter_stream_table(
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_probe regclass;
+BEGIN
+    PERFORM pgtrickle._check_alter(alter_stream_table.name, alter_stream_table.schedule, alter_stream_table.refresh_mode);
+    IF alter_stream_table.query IS NOT NULL THEN
+        v_probe := pgtrickle._caller_probe(alter_stream_table.query);
+    END IF;
+    PERFORM pgtrickle._alter_stream_table(v_probe, alter_stream_table.name, alter_stream_table.query,
+        alter_stream_table.schedule, alter_stream_table.refresh_mode, alter_stream_table.status,
+        alter_stream_table.diamond_consistency, alter_stream_table.sink, alter_stream_table.ducklake_sink_path,
+        alter_stream_table.ducklake_sink_mode, alter_stream_table.ducklake_catalog_schema);
+    PERFORM pgtrickle._drop_probe(v_probe);
+END $$;
+
+-- alter_stream_table with the catalog owner's rights; p_probe is the caller's probe view of
+-- the new query, if any.
+CREATE OR REPLACE FUNCTION pgtrickle._alter_stream_table(p_probe regclass, name text, query text, schedule text,
+    refresh_mode text, status text, diamond_consistency text, sink text, ducklake_sink_path text,
+    ducklake_sink_mode text, ducklake_catalog_schema text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
     v_sink record;
     v_current_sink pgtrickle.pgt_sinks;
-    v_st pgtrickle.pgt_stream_tables := pgtrickle._find(alter_stream_table.name);
-    v_schedule text := CASE WHEN alter_stream_table.schedule IS NOT NULL
-                            THEN pgtrickle._normalize_schedule(alter_stream_table.schedule) END;
-    v_mode text := CASE WHEN alter_stream_table.refresh_mode IS NOT NULL
-                        THEN pgtrickle._normalize_mode(alter_stream_table.refresh_mode) END;
-    v_status text := upper(btrim(alter_stream_table.status));
-    v_diamond text := lower(btrim(alter_stream_table.diamond_consistency));
-    v_probe regclass := CASE WHEN alter_stream_table.query IS NOT NULL
-                             THEN pgtrickle._probe_query(alter_stream_table.query) END;
+    v_st pgtrickle.pgt_stream_tables := pgtrickle._find(_alter_stream_table.name);
+    v_schedule text := CASE WHEN _alter_stream_table.schedule IS NOT NULL
+                            THEN pgtrickle._normalize_schedule(_alter_stream_table.schedule) END;
+    v_mode text := CASE WHEN _alter_stream_table.refresh_mode IS NOT NULL
+                        THEN pgtrickle._normalize_mode(_alter_stream_table.refresh_mode) END;
+    v_status text := upper(btrim(_alter_stream_table.status));
+    v_diamond text := lower(btrim(_alter_stream_table.diamond_consistency));
+    v_probe regclass := p_probe;
     v_query_changed boolean := v_probe IS NOT NULL AND pgtrickle._deparse(v_probe) IS DISTINCT FROM v_st.defining_query;
     v_recompile boolean;
 BEGIN
+    PERFORM pgtrickle._check_may_change(v_st);
+    IF v_probe IS NOT NULL THEN
+        PERFORM pgtrickle._check_may_define(v_probe, v_st.pgt_schema);
+    END IF;
+    IF _alter_stream_table.sink IS NOT NULL THEN
+        PERFORM pgtrickle._check_may_sink();
+    END IF;
     IF v_status IS NOT NULL AND v_status NOT IN ('ACTIVE', 'SUSPENDED') THEN
-        RAISE EXCEPTION 'invalid status %; a stream table can be set to ACTIVE or SUSPENDED', quote_literal(alter_stream_table.status)
+        RAISE EXCEPTION 'invalid status %; a stream table can be set to ACTIVE or SUSPENDED', quote_literal(_alter_stream_table.status)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF v_diamond IS NOT NULL AND v_diamond NOT IN ('none', 'atomic') THEN
-        RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(alter_stream_table.diamond_consistency)
+        RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(_alter_stream_table.diamond_consistency)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    v_sink := pgtrickle._sink_settings(alter_stream_table.sink, alter_stream_table.ducklake_sink_path,
-                                       alter_stream_table.ducklake_sink_mode, alter_stream_table.ducklake_catalog_schema);
+    v_sink := pgtrickle._sink_settings(_alter_stream_table.sink, _alter_stream_table.ducklake_sink_path,
+                                       _alter_stream_table.ducklake_sink_mode, _alter_stream_table.ducklake_catalog_schema);
     PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (v_st.pgt_id % 2147483647)::integer);
     SELECT * INTO v_current_sink FROM pgtrickle.pgt_sinks k WHERE k.pgt_id = v_st.pgt_id;
     IF v_sink.sink_type IS NOT NULL AND v_current_sink.pgt_id IS NOT NULL
@@ -468,13 +586,11 @@ BEGIN
             v_current_sink.sink_mode, v_current_sink.sink_path USING ERRCODE = 'object_not_in_prerequisite_state',
             HINT = 'remove it first with sink => ''none'', then add the new one';
     END IF;
-    IF lower(btrim(alter_stream_table.sink)) = 'none' AND v_current_sink.pgt_id IS NOT NULL THEN
+    IF lower(btrim(_alter_stream_table.sink)) = 'none' AND v_current_sink.pgt_id IS NOT NULL THEN
         PERFORM pgtrickle._detach_sink(v_st);
     END IF;
     IF v_query_changed THEN
-        PERFORM pgtrickle._alter_query(v_st, alter_stream_table.query, v_probe);
-    ELSIF v_probe IS NOT NULL THEN
-        EXECUTE format('DROP VIEW %s', v_probe);
+        PERFORM pgtrickle._alter_query(v_st, _alter_stream_table.query, v_probe);
     END IF;
     v_recompile := v_query_changed OR coalesce(v_mode <> v_st.refresh_mode, false);
     UPDATE pgtrickle.pgt_stream_tables st
@@ -536,10 +652,12 @@ END $$;
 -- Resumes a suspended stream table and clears its error count.
 CREATE OR REPLACE FUNCTION pgtrickle.resume_stream_table(name text)
 RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
+    v_safe boolean := pgtrickle._safe_search_path();
     v_st pgtrickle.pgt_stream_tables := pgtrickle._find(resume_stream_table.name);
 BEGIN
+    PERFORM pgtrickle._check_may_change(v_st);
     IF v_st.status <> 'SUSPENDED' THEN
         RAISE EXCEPTION 'stream table % is not suspended (status %)', pgtrickle._display_name(v_st), v_st.status
             USING ERRCODE = 'object_not_in_prerequisite_state';

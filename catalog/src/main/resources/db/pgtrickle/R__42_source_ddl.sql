@@ -72,6 +72,7 @@ BEGIN
         BEGIN
             v_probe := pgtrickle._probe_query(v_st.defining_query);
             PERFORM pgtrickle._alter_query(v_st, coalesce(v_st.original_query, v_st.defining_query), v_probe);
+            PERFORM pgtrickle._drop_probe(v_probe);
             UPDATE pgtrickle.pgt_stream_tables
                SET status = CASE WHEN status = 'SUSPENDED' THEN status ELSE 'INITIALIZING' END,
                    refresh_program = NULL, effective_refresh_mode = NULL, refresh_mode_reason = NULL,

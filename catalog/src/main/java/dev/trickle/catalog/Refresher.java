@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs refreshes through {@code pgtrickle._refresh}, the same code path a SQL user gets with
@@ -18,6 +20,7 @@ import java.util.stream.Collectors;
  * table's advisory lock.
  */
 public final class Refresher {
+  private static final Logger log = LoggerFactory.getLogger(Refresher.class);
   /** What {@code pgtrickle._refresh} returns for a scheduled refresh that found nothing to do. */
   private static final long NOT_RECORDED = 0;
 
@@ -76,8 +79,9 @@ public final class Refresher {
    */
   public RefreshOutcome refreshGroup(List<StreamTableId> members) {
     Instant start = Instant.now();
+    RefreshOutcome outcome;
     try {
-      return Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
+      outcome = Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
         long lastRecorded = NOT_RECORDED;
         List<StreamTableId> changed = new ArrayList<>();
         for (StreamTableId member : members) {
@@ -96,6 +100,25 @@ public final class Refresher {
       });
     } catch (CatalogException e) {
       return failed(members, start, e);
+    }
+    if (outcome instanceof RefreshOutcome.Completed) {
+      trimSources(members);
+    }
+    return outcome;
+  }
+
+  /**
+   * Trims the change buffers the group consumed, in a READ COMMITTED transaction of its own (a
+   * REPEATABLE READ refresh leaves them alone). The refresh has committed whatever happens here:
+   * a trim that fails is caught up by the next one, so its error is not the refresh's.
+   */
+  private void trimSources(List<StreamTableId> members) {
+    String ids = members.stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",", "{", "}"));
+    try {
+      Sql.inTransaction(connections, Connection.TRANSACTION_READ_COMMITTED,
+          connection -> Sql.call(connection, "SELECT pgtrickle._trim_sources(?::bigint[])", ids));
+    } catch (CatalogException e) {
+      log.debug("trimming the change buffers of {} failed; the next refresh trims them: {}", ids, e.getMessage());
     }
   }
 

@@ -30,8 +30,10 @@ class LeastPrivilegeTest {
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
   private static final String NODE = "trickle_node_" + SUFFIX;
   private static final String APP = "app_owner_" + SUFFIX;
+  private static final String READER = "reader_" + SUFFIX;
   private static DatabaseUrl node;
   private static DatabaseUrl app;
+  private static DatabaseUrl reader;
 
   @BeforeAll
   static void createRoles() {
@@ -46,12 +48,21 @@ class LeastPrivilegeTest {
         "INSERT INTO app.orders SELECT g, (ARRAY['north', 'south', 'east'])[1 + g % 3], g FROM generate_series(1, 60) g",
         "GRANT USAGE ON SCHEMA app TO " + NODE, "GRANT SELECT, TRIGGER ON app.orders TO " + NODE);
     CatalogInstaller.install(node);
+    db.execute("CREATE ROLE " + READER + " LOGIN PASSWORD 'reader-secret' NOSUPERUSER",
+        "CREATE SCHEMA reader_space AUTHORIZATION " + READER);
+    reader = DatabaseUrl.of(db.url().jdbcUrl(), READER, "reader-secret");
+    execute(reader, "GRANT USAGE, CREATE ON SCHEMA reader_space TO " + NODE);
+    execute(app, "CREATE TABLE app.secrets (id int PRIMARY KEY, amount int)", "INSERT INTO app.secrets VALUES (1, 100)",
+        "GRANT USAGE ON SCHEMA app TO " + READER, "GRANT SELECT ON app.orders TO " + READER,
+        "GRANT SELECT, TRIGGER ON app.secrets TO " + NODE);
+    execute(node, "GRANT USAGE ON SCHEMA pgtrickle TO " + READER);
   }
 
   @AfterAll
   static void dropRoles() {
-    db.execute("DROP SCHEMA IF EXISTS pgtrickle, pgtrickle_changes CASCADE", "DROP SCHEMA app CASCADE",
-        "DROP OWNED BY " + NODE, "DROP OWNED BY " + APP, "DROP ROLE " + NODE, "DROP ROLE " + APP);
+    db.execute("DROP SCHEMA IF EXISTS pgtrickle, pgtrickle_changes CASCADE", "DROP SCHEMA app, reader_space CASCADE",
+        "DROP OWNED BY " + NODE, "DROP OWNED BY " + APP, "DROP OWNED BY " + READER, "DROP ROLE " + NODE,
+        "DROP ROLE " + APP, "DROP ROLE " + READER);
   }
 
   private static void execute(DatabaseUrl url, String... statements) {
@@ -104,6 +115,67 @@ class LeastPrivilegeTest {
     } catch (SQLException e) {
       return e.getMessage();
     }
+  }
+
+  /**
+   * A role that owns nothing of Trickle's (USAGE on schema pgtrickle only) defines, reads,
+   * alters, refreshes and drops its own stream tables over what it may read; the functions run
+   * with the catalog owner's rights, and refuse it anything further, leaving nothing behind.
+   */
+  @Test
+  void shouldLetAnOrdinaryRoleUseTheSqlApiOnlyOnWhatItMayRead() {
+    execute(reader, "SELECT pgtrickle.create_stream_table('reader_space.totals', "
+        + "'SELECT region, sum(amount) AS total FROM app.orders GROUP BY region', '1m', 'DIFFERENTIAL')");
+    assertEquals(READER, db.queryValue("SELECT owner_role::regrole::text FROM pgtrickle.pgt_stream_tables "
+        + "WHERE pgt_name = 'totals'"));
+    assertEquals(NODE, db.queryValue("SELECT tableowner::text FROM pg_tables WHERE tablename = 'totals'"));
+    execute(app, "INSERT INTO app.orders VALUES (200, 'south', 1000)");
+    execute(reader, "SELECT pgtrickle.alter_stream_table('reader_space.totals', schedule => '2m')",
+        "SELECT pgtrickle.refresh_stream_table('reader_space.totals')",
+        "SELECT pgtrickle.alter_stream_table('reader_space.totals', status => 'SUSPENDED')",
+        "SELECT pgtrickle.resume_stream_table('reader_space.totals')");
+    assertEquals("0", error(reader, "DO $$ BEGIN IF (SELECT count(*) FROM ("
+        + "(SELECT region, total FROM reader_space.totals EXCEPT ALL SELECT region, sum(amount) FROM app.orders GROUP BY region) "
+        + "UNION ALL (SELECT region, sum(amount) FROM app.orders GROUP BY region EXCEPT ALL SELECT region, total "
+        + "FROM reader_space.totals)) d) <> 0 THEN RAISE EXCEPTION 'differs'; END IF; RAISE EXCEPTION '0'; END $$")
+        .replaceAll("(?s)^ERROR: (\\S+).*", "$1"), "the reader reads its table, equal to its query");
+
+    long before = db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables");
+    String create = "SELECT pgtrickle.create_stream_table('reader_space.leak', ";
+    assertRefused(reader, create + "'SELECT sum(amount) AS s FROM app.secrets')", "permission denied for table secrets");
+    assertRefused(reader, "SELECT pgtrickle.create_stream_table('app.mine', 'SELECT id FROM app.orders')",
+        "permission denied for schema app: role " + READER + " may not create tables in it");
+    execute(reader, "CREATE FUNCTION reader_space.twice(int) RETURNS int LANGUAGE sql AS 'SELECT 2 * $1'");
+    assertRefused(reader, create + "'SELECT reader_space.twice(amount) AS a FROM app.orders')",
+        "may call only built-in functions and operators, not reader_space.twice(integer)");
+    assertRefused(reader, create + "'SELECT id FROM app.orders', sink => 'ducklake', ducklake_sink_path => 'file:///tmp/x/')",
+        "only the catalog owner may add or remove sinks");
+    assertRefused(reader, "SET search_path = reader_space, pg_catalog; " + create + "'SELECT id FROM app.orders')",
+        "refuses a search_path that puts schema reader_space before pg_catalog");
+    assertRefused(reader, "CREATE TEMP VIEW peek AS SELECT amount FROM app.secrets; "
+        + "SELECT pgtrickle._create_stream_table('peek'::regclass, 'reader_space.peek', 'SELECT 1', 'calculated', 'AUTO', "
+        + "true, NULL, NULL, NULL, NULL, NULL)", "may not read app.secrets");
+
+    execute(node, "SELECT pgtrickle.create_stream_table('secret_total', 'SELECT sum(amount) AS s FROM app.secrets')");
+    before++;
+    for (String sql : new String[] {"SELECT pgtrickle.drop_stream_table('public.secret_total')",
+        "SELECT pgtrickle.refresh_stream_table('public.secret_total')",
+        "SELECT pgtrickle.alter_stream_table('public.secret_total', query => 'SELECT 1 AS s')",
+        "SELECT pgtrickle.alter_stream_table('public.secret_total', status => 'SUSPENDED')"}) {
+      assertRefused(reader, sql, "permission denied for stream table public.secret_total: it belongs to role " + NODE);
+    }
+    assertTrue(error(reader, "SELECT * FROM public.secret_total").contains("permission denied"), "nor may it read it");
+    assertEquals(before, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables"), "nothing was created or dropped");
+    assertEquals(null, db.queryValue("SELECT to_regclass('reader_space.leak')"));
+
+    execute(reader, "SELECT pgtrickle.drop_stream_table('reader_space.totals')");
+    assertEquals(null, db.queryValue("SELECT to_regclass('reader_space.totals')"));
+    execute(node, "SELECT pgtrickle.drop_stream_table('secret_total')");
+  }
+
+  private static void assertRefused(DatabaseUrl url, String sql, String reason) {
+    String refused = error(url, sql);
+    assertTrue(refused != null && refused.contains(reason), sql + " said: " + refused);
   }
 
   @Test

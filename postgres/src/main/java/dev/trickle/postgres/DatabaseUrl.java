@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <p>Accepts libpq URIs as psql takes them ({@code postgresql://user:password@host:port/db?sslmode=require},
  * also {@code postgres://}, several hosts, percent-encoded parts) and JDBC URLs
  * ({@code jdbc:postgresql://host/db?user=u&password=p}). When the URL has no password,
- * {@code PGPASSWORD} from the environment is used, as libpq does. {@link #toString()} never
+ * {@code PGPASSWORD} (or the file {@code PGPASSWORD_FILE} names) from the environment is used, as libpq does. {@link #toString()} never
  * shows the password.
  */
 public final class DatabaseUrl {
@@ -52,7 +52,7 @@ public final class DatabaseUrl {
    * @throws InvalidDatabaseUrlException naming what is wrong
    */
   public static DatabaseUrl parse(String url) {
-    return parse(url, System.getenv("PGPASSWORD"));
+    return parse(url, EnvironmentSecrets.get("PGPASSWORD").orElse(null));
   }
 
   static DatabaseUrl parse(String url, String environmentPassword) {

@@ -14,5 +14,22 @@ public final class RefreshHistoryChecks {
       ) chain WHERE previous_to IS NOT NULL AND from_ IS DISTINCT FROM previous_to
       """;
 
+  /**
+   * Completed refreshes of a stream table that ran while another completed refresh of it was
+   * still running (each is recorded from the moment it held the table's refresh lock to its
+   * end): 0 means the lock fenced every refresh, whichever node ran it. Each row names the
+   * refresh, its node and the node of the refresh that started just before it.
+   */
+  public static final String OVERLAPPING_REFRESHES = """
+      SELECT refresh_id, node, previous_node FROM (
+        SELECT refresh_id, node, start_time,
+               max(end_time) OVER earlier AS previous_end,
+               last_value(node) OVER earlier AS previous_node
+          FROM pgtrickle.pgt_refresh_history WHERE status = 'COMPLETED'
+        WINDOW earlier AS (PARTITION BY pgt_id ORDER BY start_time, refresh_id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+      ) ordered WHERE start_time < previous_end
+      """;
+
   private RefreshHistoryChecks() {}
 }

@@ -4,6 +4,7 @@ import dev.trickle.catalog.SinkSettings;
 import dev.trickle.catalog.StreamTableDefinition;
 import dev.trickle.catalog.StreamTableDefinitions;
 import dev.trickle.engine.RefreshCompiler;
+import dev.trickle.postgres.EnvironmentSecrets;
 import dev.trickle.protocol.RefreshMode;
 import dev.trickle.sinks.ducklake.Delivery;
 import dev.trickle.sinks.ducklake.SinkDelivery;
@@ -74,7 +75,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     Path work = Files.createTempDirectory("trickle-bench-sink-");
     try (BenchDatabase database = server.open(); Connection connection = database.url().connect()) {
       String path = sinkPath != null ? sinkPath : "file://" + work.resolve("lake").toAbsolutePath() + "/";
-      S3Settings s3 = S3Settings.fromEnvironment(System.getenv());
+      S3Settings s3 = S3Settings.fromEnvironment(EnvironmentSecrets.resolve(System.getenv()));
       SinkDelivery delivery = new SinkDelivery(database.url()::connect, sink -> ObjectStores.open(sink, s3),
           Files.createDirectories(work.resolve("staging")));
       setUp(connection, new StreamTableDefinitions(database.url()::connect, new RefreshCompiler()), path);

@@ -2,6 +2,7 @@ package dev.trickle.node.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trickle.postgres.EnvironmentSecrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +25,7 @@ public final class NodeApiOptions {
   String node;
 
   @Option(names = "--token", defaultValue = "${env:TRICKLE_ADMIN_TOKEN}", paramLabel = "TOKEN",
-      description = "the nodes' admin token, sent as a bearer token (default $TRICKLE_ADMIN_TOKEN; prefer the variable: "
+      description = "the nodes' admin token, sent as a bearer token (default $TRICKLE_ADMIN_TOKEN, or the file $TRICKLE_ADMIN_TOKEN_FILE names; prefer those: "
           + "arguments are visible to other users of the machine)")
   String token;
 
@@ -44,8 +45,9 @@ public final class NodeApiOptions {
   }
 
   private String send(HttpRequest.Builder request) {
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token.strip());
+    String bearer = token != null && !token.isBlank() ? token : EnvironmentSecrets.get("TRICKLE_ADMIN_TOKEN").orElse("");
+    if (!bearer.isBlank()) {
+      request.header("Authorization", "Bearer " + bearer.strip());
     }
     HttpRequest built = request.timeout(TIMEOUT).build();
     try {

@@ -1,9 +1,11 @@
 package dev.trickle.node.cluster;
 
+import dev.trickle.postgres.EnvironmentSecrets;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +18,9 @@ import picocli.CommandLine.Spec;
         + "nodes, serves the JSON API and Pekko Management health checks (/ready, /alive). Stop with Ctrl-C or SIGTERM "
         + "(it leaves the cluster, handing its stream tables to the other nodes).")
 public final class NodeCommand implements Callable<Integer> {
+  /** The exit status of a node the cluster removed (downed) rather than one asked to stop. */
+  public static final int REMOVED_BY_CLUSTER = 3;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--db", paramLabel = "URL", description = "a database to keep fresh (repeatable; default: "
@@ -45,8 +50,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    NodeOptions options = new NodeOptions(NodeOptions.named(databaseUrls()), host, port, httpPort, managementPort,
-        seeds.isEmpty() ? environmentList("TRICKLE_SEEDS") : seeds);
+    NodeOptions options = options(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
     try (TrickleNode node = TrickleNode.start(options)) {
       out.printf("trickle node %s:%d up: API http://%s:%d/api/, health http://%s:%d/ready, databases %s%n", host, port,
@@ -55,24 +59,35 @@ public final class NodeCommand implements Callable<Integer> {
       Thread shutdown = new Thread(node::close, "trickle-node-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdown);
       node.whenTerminated().toCompletableFuture().join();
+      if (node.removedByCluster()) {
+        spec.commandLine().getErr().println("trickle node: the cluster removed this node (it was unreachable: paused "
+            + "or cut off); exiting with status " + REMOVED_BY_CLUSTER + " to be started again");
+        return REMOVED_BY_CLUSTER;
+      }
     }
     return 0;
   }
 
-  private List<String> databaseUrls() {
-    if (!databases.isEmpty()) {
-      return databases;
+  /**
+   * The options given, the databases and seeds defaulting to the environment's
+   * {@code TRICKLE_DB_URLS} (comma-separated) or {@code TRICKLE_DB_URL} — or the files their
+   * {@code _FILE} variables name — and {@code TRICKLE_SEEDS}.
+   */
+  NodeOptions options(Map<String, String> environment) {
+    Map<String, String> resolved = EnvironmentSecrets.resolve(environment);
+    List<String> urls = databases;
+    if (urls.isEmpty()) {
+      urls = commaSeparated(resolved.get("TRICKLE_DB_URLS"));
     }
-    List<String> urls = new ArrayList<>(environmentList("TRICKLE_DB_URLS"));
-    String single = System.getenv("TRICKLE_DB_URL");
+    String single = resolved.get("TRICKLE_DB_URL");
     if (urls.isEmpty() && single != null && !single.isBlank()) {
-      urls.add(single);
+      urls = List.of(single.strip());
     }
-    return urls;
+    return new NodeOptions(NodeOptions.named(urls), host, port, httpPort, managementPort,
+        seeds.isEmpty() ? commaSeparated(environment.get("TRICKLE_SEEDS")) : seeds);
   }
 
-  private static List<String> environmentList(String name) {
-    String value = System.getenv(name);
+  private static List<String> commaSeparated(String value) {
     if (value == null || value.isBlank()) {
       return List.of();
     }

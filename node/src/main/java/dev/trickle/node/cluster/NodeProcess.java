@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -123,6 +124,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The node JVM's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** CPU time the node's JVM used so far (zero where the platform does not tell). */
   public Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
@@ -159,6 +165,28 @@ public final class NodeProcess implements AutoCloseable {
   /** Whether the node's JVM is still running. */
   public boolean running() {
     return process.isAlive();
+  }
+
+  /** The exit status of a node that stopped, empty while it runs. */
+  public OptionalInt exitStatus() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+  }
+
+  /** SIGSTOP: the JVM freezes, as in a long garbage-collection pause, until {@link #resume()}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   /** kill -9: no shutdown, no goodbye to the cluster. */

@@ -9,6 +9,7 @@ import dev.trickle.node.metrics.NodeMetrics;
 import dev.trickle.node.monitor.Admin;
 import dev.trickle.node.monitor.Monitor;
 import dev.trickle.postgres.DatabaseUrl;
+import dev.trickle.postgres.EnvironmentSecrets;
 import dev.trickle.sharding.database.ClusterDatabase;
 import dev.trickle.sharding.runtime.ClusterRuntime;
 import dev.trickle.sharding.runtime.RuntimeSettings;
@@ -55,6 +56,7 @@ public final class TrickleNode implements AutoCloseable {
   private final List<ClusterDatabase> databases;
   private final ScheduledExecutorService setup;
   private Heartbeat heartbeat;
+  private volatile boolean closing;
 
   private TrickleNode(ActorSystem<Void> system, List<ClusterDatabase> databases, ScheduledExecutorService setup) {
     this.system = system;
@@ -79,8 +81,9 @@ public final class TrickleNode implements AutoCloseable {
     TrickleNode node = new TrickleNode(system, databases, setup);
     try {
       RuntimeSettings settings = RuntimeSettings.from(system.settings().config(), Clock.systemUTC());
-      options.orderedDatabases().forEach(entry -> databases.add(
-          new ClusterDatabase(entry.getKey(), entry.getValue(), settings.poolSize(), settings.connectionTimeout())));
+      String address = Cluster.get(system).selfMember().address().toString();
+      options.orderedDatabases().forEach(entry -> databases.add(new ClusterDatabase(entry.getKey(), entry.getValue(),
+          settings.poolSize(), settings.connectionTimeout(), address)));
       NodeState.get(system).started(databases);
       node.setUpDatabases(config.getString("trickle.node.journal-schema"));
       PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().join();
@@ -95,12 +98,12 @@ public final class TrickleNode implements AutoCloseable {
         admins.put(database.name(), new Admin(database.connections()));
       });
       NodeMetrics metrics = new NodeMetrics(monitors, view);
-      ClusterRuntime.start(system, databases, settings, S3Settings.fromEnvironment(System.getenv()),
+      ClusterRuntime.start(system, databases, settings, S3Settings.fromEnvironment(EnvironmentSecrets.resolve(System.getenv())),
           Files.createTempDirectory("trickle-sink-"), metrics);
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("trickle.blocking-dispatcher"));
       ApiServer.start(system, options.host(), options.httpPort(), view, monitors, admins, metrics,
           HttpSettings.from(config), blocking).toCompletableFuture().join();
-      node.heartbeat = new Heartbeat(databases, Cluster.get(system).selfMember().address().toString(),
+      node.heartbeat = new Heartbeat(databases, address,
           "http://" + options.host() + ":" + options.httpPort(), setup);
       return node;
     } catch (RuntimeException | IOException e) {
@@ -209,9 +212,18 @@ public final class TrickleNode implements AutoCloseable {
     return system.getWhenTerminated();
   }
 
+  /**
+   * Whether the node stopped without being asked to: the cluster removed it (the split brain
+   * resolver downed it after a pause or a partition), so it must be started again to rejoin.
+   */
+  public boolean removedByCluster() {
+    return !closing && system.getWhenTerminated().toCompletableFuture().isDone();
+  }
+
   /** Leaves the cluster (handing its stream tables over) and stops. */
   @Override
   public void close() {
+    closing = true;
     if (heartbeat != null) {
       heartbeat.close();
     }

@@ -38,6 +38,8 @@ final class DemoRunner {
   private final int embeddedPort;
   private final int nodeCount;
   private final PrintWriter out;
+  /** The generator's connection: used by one scheduled task at a time, opened on demand. */
+  private Connection generatorConnection;
 
   DemoRunner(Scenario scenario, DatabaseUrl givenDatabase, int embeddedPort, int nodeCount, PrintWriter out) {
     if (nodeCount < 0 || nodeCount > 5) {
@@ -82,14 +84,14 @@ final class DemoRunner {
     List<NodeOptions> cluster = clusterOptions(database);
     List<TrickleNode> nodes = new ArrayList<>();
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> new Thread(r, "trickle-demo"));
-    try (Connection generatorConnection = connections.open()) {
+    try {
       for (NodeOptions options : cluster) {
         nodes.add(TrickleNode.start(options));
       }
       printIntroduction(database, givenDatabase == null, cluster);
       StreamTableCatalog catalog = new StreamTableCatalog(connections);
       AtomicLong lastSeen = new AtomicLong(catalog.lastRefreshId());
-      executor.scheduleAtFixedRate(() -> generateQuietly(generatorConnection), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+      executor.scheduleAtFixedRate(() -> generateQuietly(connections), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
       executor.scheduleWithFixedDelay(() -> reportRefreshes(catalog, lastSeen, connections), 0, 500, TimeUnit.MILLISECONDS);
       if (duration == null) {
         stop.await();
@@ -98,10 +100,9 @@ final class DemoRunner {
       }
       executor.shutdown();
       executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (SQLException e) {
-      throw new IllegalStateException("demo database connection failed: " + e.getMessage(), e);
     } finally {
       executor.shutdownNow();
+      closeGeneratorConnection();
       for (int i = nodes.size() - 1; i >= 0; i--) {
         nodes.get(i).close();
       }
@@ -135,12 +136,33 @@ final class DemoRunner {
     }
   }
 
-  private void generateQuietly(Connection connection) {
+  /**
+   * One tick of the workload on the generator's connection; after a failure the connection is
+   * opened again on the next tick, so the generator rides out a PostgreSQL restart.
+   */
+  private void generateQuietly(ConnectionSource connections) {
     try {
-      scenario.generate(connection);
+      if (generatorConnection == null) {
+        generatorConnection = connections.open();
+      }
+      scenario.generate(generatorConnection);
     } catch (SQLException e) {
       out.println("generator: " + e.getMessage());
+      out.flush();
+      closeGeneratorConnection();
     }
+  }
+
+  private void closeGeneratorConnection() {
+    if (generatorConnection == null) {
+      return;
+    }
+    try {
+      generatorConnection.close();
+    } catch (SQLException e) {
+      out.println("generator: closing its connection failed: " + e.getMessage());
+    }
+    generatorConnection = null;
   }
 
   private void printIntroduction(DatabaseUrl database, boolean embedded, List<NodeOptions> cluster) {

@@ -1,6 +1,7 @@
 package dev.trickle.node.http;
 
 import com.typesafe.config.Config;
+import dev.trickle.postgres.EnvironmentSecrets;
 import java.util.Optional;
 
 /**
@@ -16,9 +17,12 @@ public record HttpSettings(Optional<String> adminToken, boolean protectReads) {
     }
   }
 
-  /** Reads {@code trickle.http}. */
+  /** Reads {@code trickle.http}; an empty admin token is read from the file {@code TRICKLE_ADMIN_TOKEN_FILE} names, if any. */
   public static HttpSettings from(Config config) {
     String token = config.getString("trickle.http.admin-token").strip();
+    if (token.isEmpty()) {
+      token = EnvironmentSecrets.get("TRICKLE_ADMIN_TOKEN").orElse("").strip();
+    }
     return new HttpSettings(token.isEmpty() ? Optional.empty() : Optional.of(token),
         config.getBoolean("trickle.http.protect-reads"));
   }

@@ -1,5 +1,8 @@
 package dev.trickle.node.cluster;
 
+import static dev.trickle.node.cluster.Queries.count;
+import static dev.trickle.node.cluster.Queries.execute;
+import static dev.trickle.node.cluster.Queries.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,6 @@ import dev.trickle.catalog.CatalogInstaller;
 import dev.trickle.catalog.StreamTableVerifier;
 import dev.trickle.postgres.DatabaseUrl;
 import dev.trickle.postgres.EmbeddedPostgres;
-import dev.trickle.sinks.ducklake.DuckDbQueries;
 import dev.trickle.sinks.ducklake.DuckLakeConformance;
 import dev.trickle.sinks.store.ObjectStore;
 import dev.trickle.sinks.store.ObjectStores;
@@ -19,21 +21,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +47,6 @@ class SinkFaultIT {
   private static final String APPEND_PATH = "s3://" + BUCKET + "/append/";
   private static final String MIRROR_PATH = "s3://" + BUCKET + "/mirror/";
   private static final String DELIVERIES = "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance";
-  private static final Pattern INTERRUPTED_UPLOAD =
-      Pattern.compile("(.+\\.parquet)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   @TempDir Path dataDirectory;
   @TempDir Path downloads;
@@ -110,10 +104,16 @@ class SinkFaultIT {
         return false;
       }
     });
-    assertDeliveredOnceInOrder(url, "per_player");
-    assertDeliveredOnceInOrder(url, "high_scores");
-    assertEquals(rows(url, "SELECT concat_ws('|', player, plays, total, best) FROM per_player"), replayAppendLog(url));
-    assertEquals(rows(url, "SELECT concat_ws('|', id, player, score, note) FROM high_scores"), mirrorContents(url));
+    LakeChecks perPlayer = new LakeChecks(url, "per_player", APPEND_PATH, "concat_ws('|', player, plays, total, best)",
+        s3.settings(), downloads);
+    LakeChecks highScores = new LakeChecks(url, "high_scores", MIRROR_PATH, "concat_ws('|', id, player, score, note)",
+        s3.settings(), downloads);
+    for (LakeChecks sink : List.of(perPlayer, highScores)) {
+      assertEquals(List.of(), sink.deliveryViolations());
+      assertEquals(List.of(), sink.storeViolations());
+    }
+    assertEquals(perPlayer.streamTable(), perPlayer.replayAppendLog());
+    assertEquals(highScores.streamTable(), highScores.mirrorContents());
     try (Connection connection = url.connect()) {
       assertEquals(List.of(), DuckLakeConformance.violations(connection, "ducklake"));
     }
@@ -253,121 +253,6 @@ class SinkFaultIT {
       return row.getLong(1);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * Provenance holds exactly the refreshes of the stream table that left a delta, each once,
-   * with snapshots in refresh order; the store holds exactly the files the catalog names.
-   */
-  private void assertDeliveredOnceInOrder(DatabaseUrl url, String table) {
-    String pgtId = "(SELECT pgt_id FROM pgtrickle.pgt_stream_tables WHERE pgt_name = '" + table + "')";
-    assertEquals(rows(url, "SELECT refresh_id::text FROM pgtrickle.pgt_refresh_history WHERE pgt_id = " + pgtId
-            + " AND status = 'COMPLETED' AND delta_row_count > 0"),
-        rows(url, "SELECT refresh_id::text FROM pgtrickle.pgt_ducklake_provenance WHERE pgt_id = " + pgtId),
-        table + ": every refresh with a delta delivered once");
-    assertEquals(0, count(url, "SELECT count(*) FROM (SELECT ducklake_snapshot_id, written_at, lag(ducklake_snapshot_id) "
-        + "OVER w AS previous, lag(written_at) OVER w AS previous_at FROM pgtrickle.pgt_ducklake_provenance WHERE pgt_id = "
-        + pgtId + " WINDOW w AS (ORDER BY refresh_id)) p WHERE previous >= ducklake_snapshot_id OR previous_at > written_at"),
-        table + ": snapshots and write times follow refresh order");
-    String tableId = "(SELECT ducklake_table_id FROM pgtrickle.pgt_sinks WHERE pgt_id = " + pgtId + ")";
-    List<String> named = rows(url, "SELECT path FROM ducklake.ducklake_data_file WHERE table_id = " + tableId
-        + " UNION ALL SELECT path FROM ducklake.ducklake_delete_file WHERE table_id = " + tableId);
-    try (ObjectStore store = ObjectStores.open(table.equals("per_player") ? APPEND_PATH : MIRROR_PATH, s3.settings())) {
-      TreeSet<String> stored = new TreeSet<>(store.list(""));
-      stored.removeIf(key -> isInterruptedUpload(key, named));
-      assertEquals(named, new ArrayList<>(stored), table + ": the store holds the catalog's files, no more");
-    }
-  }
-
-  /**
-   * Whether a key is S3Proxy's own temporary file of an upload it was stopped in the middle of
-   * (the outage): its file-system store writes {@code <key>-<uuid>} and renames it when the
-   * upload completes. S3 never lists an incomplete upload; the key it was for must be a file the
-   * catalog names (the delivery was repeated).
-   */
-  private static boolean isInterruptedUpload(String key, List<String> named) {
-    Matcher upload = INTERRUPTED_UPLOAD.matcher(key);
-    return upload.matches() && named.contains(upload.group(1));
-  }
-
-  /** The append log's deltas replayed in refresh order, read by DuckDB. */
-  private List<String> replayAppendLog(DatabaseUrl url) throws Exception {
-    Map<Long, String> state = new HashMap<>();
-    try (ObjectStore store = ObjectStores.open(APPEND_PATH, s3.settings())) {
-      for (String key : rows(url, "SELECT substr(file_path, length('" + APPEND_PATH + "') + 1) "
-          + "FROM pgtrickle.pgt_ducklake_provenance p JOIN pgtrickle.pgt_stream_tables st USING (pgt_id) "
-          + "WHERE st.pgt_name = 'per_player' ORDER BY refresh_id")) {
-        for (String row : DuckDbQueries.firstColumn("SELECT concat_ws('#', __pgt_op, __pgt_row_id, concat_ws('|', player, plays, total, best)) "
-            + "FROM read_parquet('" + download(store, key) + "') ORDER BY __pgt_op, __pgt_row_id")) {
-          String[] parts = row.split("#", 3);
-          if (parts[0].equals("D")) {
-            state.remove(Long.valueOf(parts[1]));
-          } else {
-            state.put(Long.valueOf(parts[1]), parts[2]);
-          }
-        }
-      }
-    }
-    return state.values().stream().sorted().toList();
-  }
-
-  /** The mirror table's live data files minus their live delete files' positions, read by DuckDB. */
-  private List<String> mirrorContents(DatabaseUrl url) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (ObjectStore store = ObjectStores.open(MIRROR_PATH, s3.settings())) {
-      for (String files : rows(url, "SELECT f.path || '#' || coalesce(d.path, '') FROM ducklake.ducklake_data_file f "
-          + "JOIN pgtrickle.pgt_sinks k ON k.ducklake_table_id = f.table_id JOIN pgtrickle.pgt_stream_tables st "
-          + "ON st.pgt_id = k.pgt_id AND st.pgt_name = 'high_scores' LEFT JOIN ducklake.ducklake_delete_file d "
-          + "ON d.data_file_id = f.data_file_id AND d.end_snapshot IS NULL WHERE f.end_snapshot IS NULL")) {
-        String[] paths = files.split("#", -1);
-        rows.addAll(DuckDbQueries.firstColumn("SELECT concat_ws('|', id, player, score, note) FROM read_parquet('" + download(store, paths[0])
-            + "', file_row_number = true)" + (paths[1].isEmpty() ? ""
-            : " WHERE file_row_number NOT IN (SELECT pos FROM read_parquet('" + download(store, paths[1]) + "'))")));
-      }
-    }
-    rows.sort(null);
-    return rows;
-  }
-
-  private String download(ObjectStore store, String key) throws IOException {
-    Path copy = downloads.resolve(key);
-    Files.write(copy, store.get(key));
-    return copy.toString();
-  }
-
-  private static void execute(DatabaseUrl url, String... statements) throws SQLException {
-    try (Connection connection = url.connect(); Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
-  }
-
-  /** The sorted first column of a query's rows, as text. */
-  private static List<String> rows(DatabaseUrl url, String sql) {
-    return query(url, sql).stream().map(row -> String.valueOf(row.get(0))).sorted().toList();
-  }
-
-  private static long count(DatabaseUrl url, String sql) {
-    return Optional.ofNullable(query(url, sql).get(0).get(0)).map(value -> ((Number) value).longValue()).orElse(0L);
-  }
-
-  private static List<List<Object>> query(DatabaseUrl url, String sql) {
-    try (Connection connection = url.connect(); PreparedStatement statement = connection.prepareStatement(sql);
-         ResultSet row = statement.executeQuery()) {
-      List<List<Object>> rows = new ArrayList<>();
-      int columns = row.getMetaData().getColumnCount();
-      while (row.next()) {
-        List<Object> values = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          values.add(row.getObject(i));
-        }
-        rows.add(values);
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
     }
   }
 }

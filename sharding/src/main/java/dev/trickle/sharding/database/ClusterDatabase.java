@@ -23,9 +23,11 @@ public final class ClusterDatabase implements AutoCloseable {
 
   /**
    * A database called {@code name} (the same on every node: stream table entities and the
-   * database's coordinator are named after it).
+   * database's coordinator are named after it), reached by this node's pool; every connection
+   * names the node ({@code node}, its cluster address) in the session setting {@code pgtrickle.node},
+   * which the refresh history records, and in its {@code application_name} (unless the URL sets one).
    */
-  public ClusterDatabase(String name, DatabaseUrl url, int poolSize, Duration connectionTimeout) {
+  public ClusterDatabase(String name, DatabaseUrl url, int poolSize, Duration connectionTimeout, String node) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("database name '" + name + "' may only use letters, digits, '_', '.' and '-'");
     }
@@ -39,6 +41,10 @@ public final class ClusterDatabase implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(-1);
+    String quotedNode = "'" + node.replace("'", "''") + "'";
+    config.setConnectionInitSql("SELECT set_config('pgtrickle.node', " + quotedNode + ", false)"
+        + (url.properties().containsKey("ApplicationName") ? ""
+            : ", set_config('application_name', left('trickle ' || " + quotedNode + ", 63), false)"));
     this.pool = new HikariDataSource(config);
   }
 

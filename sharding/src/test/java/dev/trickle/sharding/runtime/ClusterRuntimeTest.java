@@ -103,8 +103,8 @@ class ClusterRuntimeTest {
     testKit = ActorTestKit.create("trickle", config);
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    database = new ClusterDatabase("test", db.url(), 4, Duration.ofSeconds(2));
-    otherDatabase = new ClusterDatabase("other", otherDb.url(), 2, Duration.ofSeconds(2));
+    database = new ClusterDatabase("test", db.url(), 4, Duration.ofSeconds(2), "test-node");
+    otherDatabase = new ClusterDatabase("other", otherDb.url(), 2, Duration.ofSeconds(2), "test-node");
     ClusterRuntime.start(testKit.system(), List.of(database, otherDatabase),
         RuntimeSettings.from(testKit.system().settings().config(), Clock.systemUTC()), S3Settings.fromEnvironment(Map.of()),
         Files.createTempDirectory("sink-work-"), OBSERVED);
