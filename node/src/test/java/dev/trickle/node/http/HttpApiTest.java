@@ -223,9 +223,17 @@ class HttpApiTest {
     assertTrue(names.containsAll(Set.of("trickle_refresh_duration_seconds_bucket", "trickle_stream_table_staleness_seconds",
         "trickle_stream_table_consecutive_errors", "trickle_change_buffer_rows", "trickle_cluster_members",
         "trickle_cluster_shards", "trickle_database_up", "trickle_refresh_rows_applied_total")), names.toString());
-    assertTrue(samples.stream().anyMatch(sample -> sample.name().equals("trickle_stream_table_rows")
-        && "public.top_players".equals(sample.labels().get("stream_table"))
-        && sample.value() == db.queryLong("SELECT count(*) FROM top_players")), "rows of top_players");
+    // The new row reaches top_players at its next refresh (every 5 s), perhaps between a scrape and the count.
+    Eventually.holds("the rows of top_players", Duration.ofSeconds(30), () -> {
+      try {
+        long rows = db.queryLong("SELECT count(*) FROM top_players");
+        return PrometheusText.parse(send("GET", "/metrics", null).body()).stream().anyMatch(sample ->
+            sample.name().equals("trickle_stream_table_rows")
+                && "public.top_players".equals(sample.labels().get("stream_table")) && sample.value() == rows);
+      } catch (Exception e) {
+        return false;
+      }
+    });
     assertTrue(samples.stream().anyMatch(sample -> sample.name().equals("trickle_cluster_members")
         && "Up".equals(sample.labels().get("status")) && sample.value() == 1));
   }
