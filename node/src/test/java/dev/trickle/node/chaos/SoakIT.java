@@ -90,9 +90,6 @@ class SoakIT {
     long failed = count(url, "SELECT count(*) FROM pgtrickle.pgt_refresh_history WHERE status = 'FAILED'");
     long sinkErrors = count(url, "SELECT coalesce(sum(consecutive_errors), 0) FROM pgtrickle.sink_status()");
     long generatorErrors = Files.readAllLines(cluster.generatorLog()).stream().filter(line -> line.startsWith("generator:")).count();
-    List<String> violations = new ArrayList<>(invariants.violations());
-    violations.addAll(invariants.generatorViolations());
-    violations.addAll(invariants.finalViolations());
 
     Collections.sort(ratios);
     double p50 = percentile(ratios, 0.50);
@@ -104,6 +101,10 @@ class SoakIT {
     System.out.printf("refreshes completed: %d (%.1f/s), failed: %d; sink errors: %d; generator errors: %d%n", refreshes,
         refreshes / seconds, failed, sinkErrors, generatorErrors);
     System.out.println("live heap after full GC per node (MB), every minute: " + heaps);
+    System.out.flush();
+    List<String> violations = new ArrayList<>(invariants.violations());
+    violations.addAll(invariants.generatorViolations());
+    violations.addAll(invariants.finalViolations());
     System.out.println("violations: " + violations.size());
     violations.forEach(violation -> System.out.println("  " + violation));
 
