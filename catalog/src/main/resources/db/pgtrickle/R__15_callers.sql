@@ -72,22 +72,36 @@ RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_caller oid := pgtrickle._caller();
-    v_bad text;
+    v_owner boolean := pgtrickle._caller_owns_catalog();
+    v_unreadable text;
+    v_foreign text;
 BEGIN
     IF (SELECT c.relowner <> v_caller FROM pg_catalog.pg_class c WHERE c.oid = p_probe) THEN
         RAISE EXCEPTION 'the defining query''s probe % is not the caller''s', p_probe USING ERRCODE = 'insufficient_privilege';
     END IF;
-    SELECT pg_catalog.string_agg(DISTINCT d.refobjid::regclass::text, ', ') INTO v_bad
-      FROM pg_catalog.pg_rewrite r
-      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-     WHERE r.ev_class = p_probe AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> p_probe
-       AND NOT pg_catalog.has_table_privilege(v_caller, d.refobjid, 'SELECT')
-       AND NOT (d.refobjsubid > 0 AND pg_catalog.has_column_privilege(v_caller, d.refobjid, d.refobjsubid::smallint, 'SELECT'));
-    IF v_bad IS NOT NULL THEN
+    -- What the probe's rule depends on directly: relations (and their columns), functions, operators.
+    WITH used AS (
+        SELECT d.refclassid, d.refobjid, d.refobjsubid
+          FROM pg_catalog.pg_rewrite r
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+         WHERE r.ev_class = p_probe AND d.refobjid <> p_probe)
+    SELECT pg_catalog.string_agg(DISTINCT u.refobjid::regclass::text, ', ')
+               FILTER (WHERE u.refclassid = 'pg_class'::regclass
+                         AND NOT pg_catalog.has_table_privilege(v_caller, u.refobjid, 'SELECT')
+                         AND NOT (u.refobjsubid > 0 AND pg_catalog.has_column_privilege(v_caller, u.refobjid,
+                                                                                         u.refobjsubid::smallint, 'SELECT'))),
+           pg_catalog.string_agg(DISTINCT coalesce(p.oid::regprocedure::text, o.oid::regoperator::text), ', ')
+               FILTER (WHERE p.pronamespace <> 'pg_catalog'::regnamespace
+                          OR o.oprnamespace <> 'pg_catalog'::regnamespace)
+      INTO v_unreadable, v_foreign
+      FROM used u
+      LEFT JOIN pg_catalog.pg_proc p ON u.refclassid = 'pg_proc'::regclass AND p.oid = u.refobjid
+      LEFT JOIN pg_catalog.pg_operator o ON u.refclassid = 'pg_operator'::regclass AND o.oid = u.refobjid;
+    IF v_unreadable IS NOT NULL THEN
         RAISE EXCEPTION 'permission denied: role % may not read %', pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_caller)),
-            v_bad USING ERRCODE = 'insufficient_privilege';
+            v_unreadable USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NOT pgtrickle._caller_owns_catalog() AND NOT pg_catalog.has_schema_privilege(v_caller, p_schema, 'CREATE') THEN
+    IF NOT v_owner AND NOT pg_catalog.has_schema_privilege(v_caller, p_schema, 'CREATE') THEN
         RAISE EXCEPTION 'permission denied for schema %: role % may not create tables in it', pg_catalog.quote_ident(p_schema),
             pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_caller)) USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -97,24 +111,9 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege',
                   HINT = pg_catalog.format('GRANT USAGE, CREATE ON SCHEMA %I TO %I', p_schema, current_user);
     END IF;
-    IF pgtrickle._caller_owns_catalog() THEN
-        RETURN;
-    END IF;
-    SELECT pg_catalog.string_agg(DISTINCT f, ', ') INTO v_bad FROM (
-        SELECT d.refobjid::regprocedure::text AS f
-          FROM pg_catalog.pg_rewrite r
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-          JOIN pg_catalog.pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid
-         WHERE r.ev_class = p_probe AND p.pronamespace <> 'pg_catalog'::regnamespace
-        UNION ALL
-        SELECT d.refobjid::regoperator::text
-          FROM pg_catalog.pg_rewrite r
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-          JOIN pg_catalog.pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
-         WHERE r.ev_class = p_probe AND o.oprnamespace <> 'pg_catalog'::regnamespace) u;
-    IF v_bad IS NOT NULL THEN
+    IF NOT v_owner AND v_foreign IS NOT NULL THEN
         RAISE EXCEPTION 'a stream table of role % may call only built-in functions and operators, not %',
-            pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_caller)), v_bad
+            pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_caller)), v_foreign
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'refreshes run the defining query with the Trickle nodes'' rights; the catalog owner may define it';
     END IF;
@@ -152,7 +151,7 @@ CREATE OR REPLACE FUNCTION pgtrickle._grant_to_owner(p_relid oid, p_owner oid)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF p_owner IS NOT NULL AND p_owner <> (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+    IF p_owner IS NOT NULL AND p_owner <> current_user::regrole::oid THEN
         EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s', p_relid::regclass, p_owner::regrole);
     END IF;
 END $$;

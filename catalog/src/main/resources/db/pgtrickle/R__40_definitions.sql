@@ -277,12 +277,12 @@ DROP FUNCTION IF EXISTS pgtrickle.create_stream_table(text, text, text, text, bo
 DROP FUNCTION IF EXISTS pgtrickle.alter_stream_table(text, text, text, text, text, text);
 
 -- Refuses a new stream table's name when a stream table or another relation has it, and an
--- unknown diamond_consistency.
+-- unknown diamond_consistency (NULL: none).
 CREATE OR REPLACE FUNCTION pgtrickle._check_new_name(p_schema text, p_name text, p_diamond text)
 RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF p_diamond NOT IN ('none', 'atomic') THEN
+    IF lower(coalesce(p_diamond, 'none')) NOT IN ('none', 'atomic') THEN
         RAISE EXCEPTION 'invalid diamond_consistency %; expected none or atomic', quote_literal(p_diamond)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -311,7 +311,7 @@ DECLARE
     v_schedule text := pgtrickle._normalize_schedule(p_schedule);
     v_mode text := pgtrickle._normalize_mode(p_refresh_mode);
 BEGIN
-    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, lower(coalesce(p_diamond, 'none')));
+    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, p_diamond);
 END $$;
 
 -- What alter_stream_table checks before it reads a new defining query, with the catalog
@@ -388,7 +388,7 @@ DECLARE
     v_relid oid;
     v_pgt_id bigint;
 BEGIN
-    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, v_diamond);
+    PERFORM pgtrickle._check_new_name(v_target.schema_name, v_target.table_name, _create_stream_table.diamond_consistency);
     PERFORM pgtrickle._check_may_define(v_probe, v_target.schema_name);
     IF v_sink.sink_type IS NOT NULL THEN
         PERFORM pgtrickle._check_may_sink();

@@ -31,13 +31,7 @@ public final class EnvironmentSecrets {
    */
   public static Map<String, String> resolve(Map<String, String> environment) {
     Map<String, String> resolved = new HashMap<>(environment);
-    for (String name : NAMES) {
-      String given = environment.get(name);
-      String file = environment.get(name + FILE_SUFFIX);
-      if ((given == null || given.isEmpty()) && file != null && !file.isEmpty()) {
-        resolved.put(name, read(name + FILE_SUFFIX, file));
-      }
-    }
+    NAMES.forEach(name -> secret(environment, name).ifPresent(value -> resolved.put(name, value)));
     return resolved;
   }
 
@@ -46,7 +40,17 @@ public final class EnvironmentSecrets {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException(name + " is not one of the secrets " + NAMES);
     }
-    return Optional.ofNullable(resolve(System.getenv()).get(name)).filter(value -> !value.isEmpty());
+    return secret(System.getenv(), name);
+  }
+
+  /** {@code name}'s value, else its file's contents (only that file is read); empty when neither is set. */
+  private static Optional<String> secret(Map<String, String> environment, String name) {
+    String given = environment.get(name);
+    if (given != null && !given.isEmpty()) {
+      return Optional.of(given);
+    }
+    String file = environment.get(name + FILE_SUFFIX);
+    return file == null || file.isEmpty() ? Optional.empty() : Optional.of(read(name + FILE_SUFFIX, file));
   }
 
   private static String read(String variable, String file) {

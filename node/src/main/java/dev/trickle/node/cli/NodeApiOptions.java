@@ -24,7 +24,7 @@ public final class NodeApiOptions {
       description = "a node's API address (its --http-port; default 127.0.0.1:8080, or $TRICKLE_NODE)")
   String node;
 
-  @Option(names = "--token", defaultValue = "${env:TRICKLE_ADMIN_TOKEN}", paramLabel = "TOKEN",
+  @Option(names = "--token", paramLabel = "TOKEN",
       description = "the nodes' admin token, sent as a bearer token (default $TRICKLE_ADMIN_TOKEN, or the file $TRICKLE_ADMIN_TOKEN_FILE names; prefer those: "
           + "arguments are visible to other users of the machine)")
   String token;

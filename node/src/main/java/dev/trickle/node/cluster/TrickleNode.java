@@ -98,8 +98,8 @@ public final class TrickleNode implements AutoCloseable {
         admins.put(database.name(), new Admin(database.connections()));
       });
       NodeMetrics metrics = new NodeMetrics(monitors, view);
-      ClusterRuntime.start(system, databases, settings, S3Settings.fromEnvironment(EnvironmentSecrets.resolve(System.getenv())),
-          Files.createTempDirectory("trickle-sink-"), metrics);
+      S3Settings s3 = S3Settings.fromEnvironment(EnvironmentSecrets.resolve(System.getenv()));
+      ClusterRuntime.start(system, databases, settings, s3, Files.createTempDirectory("trickle-sink-"), metrics);
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("trickle.blocking-dispatcher"));
       ApiServer.start(system, options.host(), options.httpPort(), view, monitors, admins, metrics,
           HttpSettings.from(config), blocking).toCompletableFuture().join();

@@ -23,9 +23,10 @@ final class ChaosSummary {
   /** The fault was lifted and every stream table refreshed again after {@code took}, never staler than {@code staleness}. */
   void recovered(Fault fault, Duration took, Duration staleness) {
     recoveries.computeIfAbsent(fault, key -> new ArrayList<>()).add(took);
-    maxStaleness.merge(fault, staleness, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    staleness(fault, staleness);
   }
 
+  /** The worst staleness seen while recovering from the fault. */
   void staleness(Fault fault, Duration staleness) {
     maxStaleness.merge(fault, staleness, (a, b) -> a.compareTo(b) >= 0 ? a : b);
   }

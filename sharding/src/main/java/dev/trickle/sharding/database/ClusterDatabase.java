@@ -41,10 +41,10 @@ public final class ClusterDatabase implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(-1);
-    String quotedNode = "'" + node.replace("'", "''") + "'";
-    config.setConnectionInitSql("SELECT set_config('pgtrickle.node', " + quotedNode + ", false)"
-        + (url.properties().containsKey("ApplicationName") ? ""
-            : ", set_config('application_name', left('trickle ' || " + quotedNode + ", 63), false)"));
+    if (!url.properties().containsKey("ApplicationName")) {
+      config.addDataSourceProperty("ApplicationName", "trickle " + node);
+    }
+    config.setConnectionInitSql("SELECT set_config('pgtrickle.node', '" + node.replace("'", "''") + "', false)");
     this.pool = new HikariDataSource(config);
   }
 
