@@ -53,6 +53,18 @@ SELECT count(*) AS n, sum(amount) AS total, avg(amount) AS av FROM events;
 SELECT min(amount) AS lo, max(amount) AS hi, count(DISTINCT kind) AS kinds FROM events;
 -- a_count_distinct
 SELECT account_id, count(DISTINCT kind) AS kinds FROM events GROUP BY account_id;
+-- a_distinct_global
+SELECT count(DISTINCT kind) AS kinds, count(DISTINCT account_id) AS accounts, count(*) AS n FROM events;
+-- a_distinct_sum_avg_filter
+SELECT kind, sum(DISTINCT amount) AS distinct_total, avg(DISTINCT amount) AS distinct_avg,
+       count(DISTINCT note) FILTER (WHERE amount > 20) AS big_notes, sum(amount) AS total
+  FROM events GROUP BY kind;
+-- a_distinct_join
+SELECT a.region, count(DISTINCT e.merchant_id) AS merchants, count(DISTINCT e.kind) AS kinds, count(*) AS n
+  FROM events e JOIN accounts a ON a.id = e.account_id GROUP BY a.region;
+-- a_distinct_left_join
+SELECT a.id, count(DISTINCT e.kind) AS kinds, sum(DISTINCT e.amount) AS amounts
+  FROM accounts a LEFT JOIN events e ON e.account_id = a.id GROUP BY a.id;
 -- a_bool
 SELECT kind, bool_and(amount > 0) AS all_pos, bool_or(note IS NULL) AS some_null FROM events GROUP BY kind;
 -- a_filter

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS transactions (
     amount      numeric(12, 2) NOT NULL CHECK (amount > 0),
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+-- A user's transactions, looked up whenever the user's velocity changes.
+CREATE INDEX IF NOT EXISTS transactions_user_id ON transactions (user_id);
 
 INSERT INTO users (user_id, name, country)
 SELECT g, (ARRAY['Alice','Bruno','Chen','Dara','Emil','Fatima','Goran','Hana','Ivan','Jun','Kofi','Lena','Mateo',

@@ -28,6 +28,33 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT 1414679372  -- 'TRKL'
 $$;
 
+-- The refresh locks of an atomic group, taken for the session before its REPEATABLE READ
+-- transaction starts, so that its snapshot sees every refresh of a member committed before:
+-- all of them, or none (false) when another session holds any.
+CREATE OR REPLACE FUNCTION pgtrickle._try_lock_group(p_pgt_ids bigint[])
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_locked bigint[] := '{}';
+    v_pgt_id bigint;
+BEGIN
+    FOREACH v_pgt_id IN ARRAY p_pgt_ids LOOP
+        IF NOT pg_try_advisory_lock(pgtrickle._lock_namespace(), (v_pgt_id % 2147483647)::integer) THEN
+            PERFORM pgtrickle._unlock_group(v_locked);
+            RETURN false;
+        END IF;
+        v_locked := v_locked || v_pgt_id;
+    END LOOP;
+    RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pgtrickle._unlock_group(p_pgt_ids bigint[])
+RETURNS void
+LANGUAGE sql AS $$
+    SELECT pg_advisory_unlock(pgtrickle._lock_namespace(), (id % 2147483647)::integer) FROM unnest(p_pgt_ids) id
+$$;
+
 -- A relation's schema-qualified, quoted name: the same SQL in every session, whatever its search_path.
 CREATE OR REPLACE FUNCTION pgtrickle._qualified(p_relid oid)
 RETURNS text
@@ -343,6 +370,53 @@ END $$;
 
 DROP FUNCTION IF EXISTS pgtrickle._analyze_buffers(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, bigint);
 
+-- Whether a change buffer's statistics know no change from transaction p_xid on: the buffer's
+-- change ids only grow, so a refresh reading the changes since its frontier would be planned as
+-- if there were almost none (true too when there are no statistics yet).
+CREATE OR REPLACE FUNCTION pgtrickle._stats_predate(p_buffer regclass, p_xid bigint)
+RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((
+        SELECT max(v.xid) < p_xid
+          FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = '__pgt_xid'
+         CROSS JOIN LATERAL unnest(coalesce(s.histogram_bounds::text::bigint[], '{}')
+                                   || coalesce(s.most_common_vals::text::bigint[], '{}')) v(xid)
+         WHERE c.oid = p_buffer), true)
+$$;
+
+-- Analyzes the change buffers the given stream tables read that hold at least 100 changes
+-- newer than their statistics (see _stats_predate). Scheduled refreshes call it in a
+-- transaction of its own just before theirs: planned against statistics that know nothing of
+-- the change, PostgreSQL joins changes by nested loops that rescan one change per row of the
+-- other, and an ANALYZE inside the refresh would hold its lock until the refresh commits,
+-- queueing every other refresh of a stream table reading the same source. A buffer another
+-- session is analyzing (or holds analyzed in an open refresh) is left alone after 100 ms.
+CREATE OR REPLACE FUNCTION pgtrickle._analyze_buffers(p_pgt_ids bigint[])
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_buffer regclass;
+BEGIN
+    PERFORM set_config('lock_timeout', '100ms', true);
+    FOR v_buffer IN
+        SELECT DISTINCT b.buffer
+          FROM pgtrickle.pgt_stream_tables st
+          JOIN pgtrickle.pgt_dependencies d ON d.pgt_id = st.pgt_id AND d.source_type <> 'VIEW'
+         CROSS JOIN LATERAL (SELECT pgtrickle._buffer(d.source_relid) AS buffer) b
+          JOIN pg_catalog.pg_stat_all_tables t ON t.relid = b.buffer
+         WHERE st.pgt_id = ANY (p_pgt_ids) AND t.n_mod_since_analyze >= 100
+           AND pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(st.frontier)))
+    LOOP
+        BEGIN
+            EXECUTE format('ANALYZE %s', v_buffer);
+        EXCEPTION WHEN lock_not_available THEN
+            NULL;
+        END;
+    END LOOP;
+END $$;
+
 -- How long a refresh took, in milliseconds.
 CREATE OR REPLACE FUNCTION pgtrickle._duration_ms(p_refresh pgtrickle.pgt_refresh_history)
 RETURNS numeric
@@ -476,9 +550,11 @@ BEGIN
         ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL' THEN
             v_limit := CASE WHEN v_st.refresh_mode = 'AUTO' THEN pgtrickle._max_change_ratio() ELSE 0 END;
             -- Buffers holding at least 100 changes and more than twice what their statistics
-            -- say are stale: planning a large change against a buffer it believes nearly
-            -- empty, PostgreSQL joins changes by nested loops that rescan one change per row of
-            -- the other. They are analyzed before a DIFFERENTIAL refresh.
+            -- say, or changes all newer than their statistics (written by this transaction, or
+            -- not analyzed by _analyze_buffers), are stale: planning a large change against a
+            -- buffer it believes nearly empty, PostgreSQL joins changes by nested loops that
+            -- rescan one change per row of the other. They are analyzed before a DIFFERENTIAL
+            -- refresh.
             WITH c AS MATERIALIZED (SELECT * FROM pgtrickle._source_changes(v_st, v_snapshot, v_own_xid, v_own_cid))
             SELECT (SELECT max(c.changes / c.row_estimate) FROM c),
                    (SELECT format('more than %s changes to %s (about %s rows) exceed '
@@ -486,7 +562,8 @@ BEGIN
                                   ceil(v_limit * c.row_estimate)::bigint, c.source::regclass, round(c.row_estimate), v_limit)
                       FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1),
                    (SELECT array_agg(b.buffer) FROM c CROSS JOIN LATERAL (SELECT pgtrickle._buffer(c.source) AS buffer) b
-                     WHERE c.changes >= 100 AND (SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0)
+                     WHERE c.changes >= 100 AND ((SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0
+                           OR pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(v_st.frontier)))))
               INTO v_ratio, v_ratio_reason, v_stale_buffers;
             IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
                 v_reason := 'a source was truncated';

@@ -57,13 +57,15 @@ public final class Refresher {
   public RefreshOutcome refreshScheduled(StreamTableId id) {
     Instant start = Instant.now();
     try {
-      return Sql.inTransaction(connections, connection -> {
-        Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", id.value());
-        if (refreshId == null) {
-          return new RefreshOutcome.Skipped();
-        }
-        return refreshId == NOT_RECORDED ? new RefreshOutcome.Unchanged()
-            : completed(connection, refreshId, List.of(id));
+      return Sql.onConnection(connections, connection -> {
+        analyzeBuffers(connection, "{" + id.value() + "}");
+        return Sql.inTransaction(connection, Connection.TRANSACTION_READ_COMMITTED, locked -> {
+          Long refreshId = (Long) Sql.call(locked, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", id.value());
+          if (refreshId == null) {
+            return new RefreshOutcome.Skipped();
+          }
+          return refreshId == NOT_RECORDED ? new RefreshOutcome.Unchanged() : completed(locked, refreshId, List.of(id));
+        });
       });
     } catch (CatalogException e) {
       return failed(List.of(id), start, e);
@@ -73,47 +75,71 @@ public final class Refresher {
   /**
    * Refreshes stream tables together, in the given (dependency) order, in one REPEATABLE READ
    * transaction: every member reads the same snapshot of the tables they share, and either all
-   * commit or none. Skipped when another session holds any member's lock.
+   * commit or none. The members' locks are taken before the transaction starts, so its snapshot
+   * includes every refresh of a member that finished before; skipped when another session
+   * holds any of them.
    *
    * @return the history row of the last member that wrote one, or unchanged when none did
    */
   public RefreshOutcome refreshGroup(List<StreamTableId> members) {
     Instant start = Instant.now();
+    String ids = members.stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",", "{", "}"));
     RefreshOutcome outcome;
     try {
-      outcome = Sql.inTransaction(connections, Connection.TRANSACTION_REPEATABLE_READ, connection -> {
-        long lastRecorded = NOT_RECORDED;
-        List<StreamTableId> changed = new ArrayList<>();
-        for (StreamTableId member : members) {
-          Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", member.value());
-          if (refreshId == null) {
-            connection.rollback();
-            return new RefreshOutcome.Skipped();
-          }
-          if (refreshId != NOT_RECORDED) {
-            lastRecorded = refreshId;
-            changed.add(member);
-          }
+      outcome = Sql.onConnection(connections, connection -> {
+        if (!(Boolean) Sql.call(connection, "SELECT pgtrickle._try_lock_group(?::bigint[])", ids)) {
+          return new RefreshOutcome.Skipped();
         }
-        return lastRecorded == NOT_RECORDED ? new RefreshOutcome.Unchanged()
-            : completed(connection, lastRecorded, changed);
+        try {
+          analyzeBuffers(connection, ids);
+          return Sql.inTransaction(connection, Connection.TRANSACTION_REPEATABLE_READ, locked -> refreshMembers(locked, members));
+        } finally {
+          Sql.call(connection, "SELECT pgtrickle._unlock_group(?::bigint[])", ids);
+        }
       });
     } catch (CatalogException e) {
       return failed(members, start, e);
     }
     if (outcome instanceof RefreshOutcome.Completed) {
-      trimSources(members);
+      trimSources(ids);
     }
     return outcome;
+  }
+
+  /**
+   * Brings the statistics of the change buffers the refresh will read up to date, in a
+   * statement of its own (see {@code pgtrickle._analyze_buffers}). A failure here only costs the
+   * refresh a worse plan, so it is logged, not thrown.
+   */
+  private static void analyzeBuffers(Connection connection, String ids) {
+    try {
+      Sql.call(connection, "SELECT pgtrickle._analyze_buffers(?::bigint[])", ids);
+    } catch (SQLException e) {
+      log.debug("analyzing the change buffers of {} failed: {}", ids, e.getMessage());
+    }
+  }
+
+  private RefreshOutcome refreshMembers(Connection connection, List<StreamTableId> members) throws SQLException {
+    long lastRecorded = NOT_RECORDED;
+    List<StreamTableId> changed = new ArrayList<>();
+    for (StreamTableId member : members) {
+      Long refreshId = (Long) Sql.call(connection, "SELECT pgtrickle._refresh(?, 'SCHEDULER', false)", member.value());
+      if (refreshId != NOT_RECORDED) {
+        lastRecorded = refreshId;
+        changed.add(member);
+      }
+    }
+    return lastRecorded == NOT_RECORDED ? new RefreshOutcome.Unchanged() : completed(connection, lastRecorded, changed);
   }
 
   /**
    * Trims the change buffers the group consumed, in a READ COMMITTED transaction of its own (a
    * REPEATABLE READ refresh leaves them alone). The refresh has committed whatever happens here:
    * a trim that fails is caught up by the next one, so its error is not the refresh's.
+   *
+   * @param ids the members' ids as an SQL array literal
    */
-  private void trimSources(List<StreamTableId> members) {
-    String ids = members.stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",", "{", "}"));
+  private void trimSources(String ids) {
     try {
       Sql.inTransaction(connections, Connection.TRANSACTION_READ_COMMITTED,
           connection -> Sql.call(connection, "SELECT pgtrickle._trim_sources(?::bigint[])", ids));

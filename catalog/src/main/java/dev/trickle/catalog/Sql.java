@@ -42,17 +42,32 @@ public final class Sql {
 
   /** Runs {@code work} in one transaction at the given isolation level; rolls back on any failure. */
   public static <T> T inTransaction(ConnectionSource connections, int isolation, Work<T> work) {
+    return onConnection(connections, connection -> inTransaction(connection, isolation, work));
+  }
+
+  /**
+   * Runs {@code work} in one transaction on {@code connection} at the given isolation level;
+   * rolls back on any failure. The connection is back in autocommit mode afterwards.
+   */
+  public static <T> T inTransaction(Connection connection, int isolation, Work<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    connection.setTransactionIsolation(isolation);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /** Runs {@code work} on a new connection (in autocommit mode); throws failures as {@link CatalogException}. */
+  public static <T> T onConnection(ConnectionSource connections, Work<T> work) {
     try (Connection connection = connections.open()) {
-      connection.setAutoCommit(false);
-      connection.setTransactionIsolation(isolation);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+      return work.run(connection);
     } catch (SQLException e) {
       throw CatalogException.from(e);
     }

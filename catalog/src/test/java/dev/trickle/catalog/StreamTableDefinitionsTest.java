@@ -10,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trickle.engine.UnsupportedRefreshModeException;
 import dev.trickle.protocol.RefreshAction;
 import dev.trickle.protocol.RefreshMode;
+import dev.trickle.protocol.StreamTableId;
 import dev.trickle.protocol.StreamTableStatus;
 import dev.trickle.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -162,6 +165,29 @@ class StreamTableDefinitionsTest {
     assertEquals(true, db.queryValue(index), "deliveries read the buffer through an index");
     db.execute("SELECT pgtrickle.alter_stream_table('sunk', sink => 'none')");
     assertEquals(false, db.queryValue(index));
+  }
+
+  @Test
+  void shouldSkipAGroupWhileAnotherSessionRefreshesAMemberAndReleaseItsLocksAfterwards() throws Exception {
+    definitions.create(definition("first", "SELECT id, amount FROM orders", RefreshMode.DIFFERENTIAL));
+    definitions.create(definition("second", "SELECT id, region FROM orders", RefreshMode.DIFFERENTIAL));
+    Refresher refresher = CatalogTesting.refresher(db);
+    List<StreamTableId> group = List.of(catalog.find("first").id(), catalog.find("second").id());
+    db.execute("INSERT INTO orders VALUES (7, 'north', 4)");
+    try (Connection other = db.connect()) {
+      other.setAutoCommit(false);
+      try (Statement statement = other.createStatement()) {
+        statement.execute("SELECT pgtrickle._refresh(" + group.get(1).value() + ", 'MANUAL')");
+      }
+      assertInstanceOf(RefreshOutcome.Skipped.class, refresher.refreshGroup(group));
+      other.commit();
+    }
+    assertInstanceOf(RefreshOutcome.Completed.class, refresher.refreshGroup(group));
+    CatalogTesting.assertMatchesQuery(db, "second", "after the group");
+    db.execute("INSERT INTO orders VALUES (8, 'south', 5)");
+    assertInstanceOf(RefreshOutcome.Completed.class, refresher.refreshScheduled(group.get(0)),
+        "the group released its locks");
+    CatalogTesting.assertMatchesQuery(db, "first", "after the group and a refresh of its own");
   }
 
   @Test

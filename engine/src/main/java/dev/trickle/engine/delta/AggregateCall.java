@@ -38,10 +38,11 @@ record AggregateCall(Expression node, String name, Expression argument, boolean 
 
   /**
    * Whether the call's value can be maintained from the change alone (count, and sum/avg
-   * over exact numbers): floating-point sums depend on the order values are added in.
+   * over exact numbers; with DISTINCT, over a single argument): floating-point sums depend on
+   * the order values are added in.
    */
   boolean algebraic() {
-    if (distinct) {
+    if (distinct && argument == null) {
       return false;
     }
     return switch (name) {

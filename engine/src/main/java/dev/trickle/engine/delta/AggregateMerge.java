@@ -23,7 +23,7 @@ final class AggregateMerge {
     this.block = block;
     this.context = context;
     this.keys = keys;
-    this.state = new AggregateState(calls, context);
+    this.state = new AggregateState(calls, context, block, keys);
   }
 
   ProgramParts program() {
@@ -45,7 +45,7 @@ final class AggregateMerge {
   private String delta() {
     Ctes ctes = new Ctes();
     String input = ctes.add("__pgt_in", context.blockDelta(block, state.inputColumns(keys), ctes));
-    String values = state.changedGroups(input, keys.size(), ctes);
+    String values = state.changedGroups(input, ctes);
     List<String> columns = new ArrayList<>();
     columns.add("v.__pgt_row_id");
     columns.add((keys.size() > 0 ? "CASE WHEN v.__pgt_count > 0 THEN 'I' ELSE 'D' END" : "'I'") + " AS __pgt_op");

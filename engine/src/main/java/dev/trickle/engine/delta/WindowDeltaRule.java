@@ -124,7 +124,7 @@ final class WindowDeltaRule {
   private record WindowOverGroups(Block block, ProgramContext context, List<Expression> partition, GroupKeys keys,
       List<AggregateCall> calls) {
     ProgramParts program() {
-      AggregateState state = new AggregateState(calls, context);
+      AggregateState state = new AggregateState(calls, context, block, keys);
       List<AuxColumn> aux = aux(state);
       return new ProgramParts(full(state), delta(state, aux), aux,
           "window over groups: affected partitions recomputed from stored group state");
@@ -177,7 +177,7 @@ final class WindowDeltaRule {
     private String delta(AggregateState state, List<AuxColumn> aux) {
       Ctes ctes = new Ctes();
       String input = ctes.add("__pgt_in", context.blockDelta(block, state.inputColumns(keys), ctes));
-      String changed = state.changedGroups(input, keys.size(), ctes);
+      String changed = state.changedGroups(input, ctes);
       String partitionOfNew = RowIds.of(partition.stream().map(e -> overState(e, "c", state)).toList());
       String partitions = ctes.add("__pgt_ap", "SELECT s.__pgt_partition AS p FROM {{self}} s WHERE s.__pgt_row_id IN "
           + "(SELECT __pgt_row_id FROM " + changed + ")\nUNION\nSELECT " + partitionOfNew + " FROM " + changed

@@ -41,7 +41,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * waves: a table is asked only once none of the tables it reads is due or refreshing, so it
  * never refreshes against upstream state older than the wave's; a {@code calculated} table is
  * asked as soon as a table it reads changed. At most
- * {@link CoordinatorSettings#maxConcurrentRefreshes()} refreshes run at once. It keeps no
+ * {@link CoordinatorSettings#maxConcurrentRefreshes()} refreshes run at once. A duration
+ * schedule counts from when the last refresh was asked, not from when it finished, so a table
+ * on a 1 s schedule whose refresh takes 300 ms starts one every second. It keeps no
  * durable state: a coordinator that moves to another node starts again from the catalog.
  */
 public final class RefreshCoordinator extends AbstractBehavior<Command> {
@@ -72,6 +74,8 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
   private final TimerScheduler<Command> timers;
   private final AutoCloseable listener;
   private final Map<StreamTableId, Instant> lastRefresh = new HashMap<>();
+  /** When each table in flight was asked to refresh. */
+  private final Map<StreamTableId, Instant> askedAt = new HashMap<>();
   private final Map<StreamTableId, Instant> retryAt = new HashMap<>();
   private final Set<StreamTableId> inFlight = new HashSet<>();
   private final Set<StreamTableId> upstreamChanged = new HashSet<>();
@@ -267,6 +271,8 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
   private void ask(StreamTableId id, List<StreamTableId> members) {
     long requestWave = wave;
     inFlight.addAll(members);
+    Instant now = settings.clock().instant();
+    members.forEach(member -> askedAt.put(member, now));
     List<Long> memberIds = members.stream().map(StreamTableId::value).toList();
     getContext().ask(RefreshReply.class, entity(id), settings.refreshTimeout(),
         replyTo -> memberIds.size() == 1 ? new StreamTableProtocol.Refresh(requestWave, replyTo)
@@ -281,10 +287,12 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
     Instant now = settings.clock().instant();
     RefreshReply reply = answered.reply();
     switch (reply.outcome()) {
-      case CHANGED, UNCHANGED, SKIPPED -> members.forEach(member -> refreshed(member, now, reply.outcome()));
+      case CHANGED, UNCHANGED, SKIPPED -> members.forEach(member ->
+          refreshed(member, askedAt.getOrDefault(member, now), now, reply.outcome()));
       case FAILED, BACKING_OFF -> retryAt.put(id, reply.retryAt() == null ? now.plus(settings.tick()) : reply.retryAt());
       case SUSPENDED, DROPPED -> paused.add(id);
     }
+    members.forEach(askedAt::remove);
     if (plan != null && members.stream().anyMatch(member -> !plan.dag().downstreams(member).isEmpty())) {
       // Tables reading this one may have waited for it, or follow it: look at everything again.
       dispatchDue(false);
@@ -294,8 +302,8 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
     return this;
   }
 
-  private void refreshed(StreamTableId id, Instant now, Outcome outcome) {
-    lastRefresh.put(id, now);
+  private void refreshed(StreamTableId id, Instant asked, Instant now, Outcome outcome) {
+    lastRefresh.put(id, asked);
     retryAt.remove(id);
     upstreamChanged.remove(id);
     if (outcome == Outcome.SKIPPED) {
@@ -312,6 +320,7 @@ public final class RefreshCoordinator extends AbstractBehavior<Command> {
     // still running answers every request.
     List<StreamTableId> members = plan == null ? List.of(unanswered.id()) : plan.groupOf(unanswered.id());
     members.forEach(inFlight::remove);
+    members.forEach(askedAt::remove);
     getContext().getLog().debug("database {}: no answer from stream table {} in {}, asking again", database,
         unanswered.id(), settings.refreshTimeout());
     return this;

@@ -159,6 +159,20 @@ class RefreshCoordinatorTest {
   }
 
   @Test
+  void shouldCountADurationScheduleFromWhenTheLastRefreshWasAsked() {
+    snapshot = new CatalogSnapshot(List.of(table(1, "1s")), List.of(), List.of());
+    start();
+    clock.advance(Duration.ofSeconds(1));
+    Refresh first = expectRefresh(1);
+    clock.advance(Duration.ofMillis(300));
+    answer(first, 1, Outcome.CHANGED);
+    clock.advance(Duration.ofMillis(600));
+    expectNothing(1);
+    clock.advance(Duration.ofMillis(100));
+    expectRefresh(1);
+  }
+
+  @Test
   void shouldWaitUntilTheEntitySaysARetryMayStart() {
     snapshot = new CatalogSnapshot(List.of(table(1, "1s")), List.of(), List.of());
     start();
