@@ -18,7 +18,9 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What must hold of a fraud cluster whatever happened to it: every stream table equals its
@@ -78,11 +80,15 @@ final class Invariants {
     found.addAll(violations());
     LakeChecks append = sinks.get(0);
     LakeChecks mirror = sinks.get(1);
-    if (!append.streamTable().equals(append.replayAppendLog())) {
-      found.add(append.table() + "'s append log does not replay to the stream table");
+    List<String> appendTable = append.streamTable();
+    List<String> replayed = append.replayAppendLog();
+    if (!appendTable.equals(replayed)) {
+      found.add(append.table() + "'s append log does not replay to the stream table: " + difference(appendTable, replayed));
     }
-    if (!mirror.streamTable().equals(mirror.mirrorContents())) {
-      found.add(mirror.table() + "'s mirror files do not hold the stream table");
+    List<String> mirrorTable = mirror.streamTable();
+    List<String> mirrored = mirror.mirrorContents();
+    if (!mirrorTable.equals(mirrored)) {
+      found.add(mirror.table() + "'s mirror files do not hold the stream table: " + difference(mirrorTable, mirrored));
     }
     for (LakeChecks sink : sinks) {
       found.addAll(sink.storeViolations());
@@ -99,6 +105,28 @@ final class Invariants {
       }
     }
     return found;
+  }
+
+  /** The sizes of two row lists and the first rows each has that the other lacks. */
+  private static String difference(List<String> table, List<String> lake) {
+    List<String> missing = without(table, lake);
+    List<String> extra = without(lake, table);
+    return table.size() + " rows in the table, " + lake.size() + " in the lake; missing from the lake "
+        + missing.subList(0, Math.min(5, missing.size())) + (missing.size() > 5 ? " (" + missing.size() + ")" : "")
+        + ", extra " + extra.subList(0, Math.min(5, extra.size())) + (extra.size() > 5 ? " (" + extra.size() + ")" : "");
+  }
+
+  /** The rows of {@code rows} left after taking away those of {@code taken}, each as often as it occurs. */
+  private static List<String> without(List<String> rows, List<String> taken) {
+    Map<String, Integer> left = new HashMap<>();
+    taken.forEach(row -> left.merge(row, 1, Integer::sum));
+    List<String> kept = new ArrayList<>();
+    for (String row : rows) {
+      if (left.merge(row, -1, Integer::sum) < 0) {
+        kept.add(row);
+      }
+    }
+    return kept;
   }
 
   private static String tail(Path log) {

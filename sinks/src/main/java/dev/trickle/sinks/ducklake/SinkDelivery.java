@@ -76,10 +76,21 @@ public final class SinkDelivery {
       sink = SinkDefinition.load(connection, pgtId).orElseThrow();
     }
     long tableId = sink.ducklakeTableId().orElseThrow();
+    // One delivery of a sink at a time: a second one (another node's, during a failover) waits
+    // here, then finds the refresh delivered; reading on, it would find the delivered rows
+    // trimmed from the buffer and overwrite the delivered file with an empty one.
+    Long delivered = (Long) Sql.call(connection,
+        "SELECT delivered_refresh_id FROM pgtrickle.pgt_sinks WHERE pgt_id = ? FOR UPDATE", pgtId);
+    if (delivered == null || delivered != sink.deliveredRefreshId()) {
+      return Optional.empty();
+    }
     checkColumns(connection, catalog, sink, tableId, layout);
     Long refreshId = (Long) Sql.call(connection,
         "SELECT min(refresh_id) FROM pgtrickle._undelivered_refreshes(?)", pgtId);
-    if (refreshId == null) {
+    if (refreshId == null || (Boolean) Sql.call(connection, "SELECT EXISTS (SELECT 1 FROM "
+        + "pgtrickle.pgt_ducklake_provenance WHERE pgt_id = ? AND refresh_id = ?)", pgtId, refreshId)) {
+      // Nothing to deliver, or a frontier behind the provenance: writing would replace the
+      // delivered file with what the buffer holds now.
       return Optional.empty();
     }
     try (ObjectStore store = stores.apply(sink.sinkPath())) {
@@ -217,11 +228,6 @@ public final class SinkDelivery {
         deleteFiles = writeDeleteFiles(deadPositions);
       }
       catalog.lock(connection);
-      Long delivered = (Long) Sql.call(connection,
-          "SELECT delivered_refresh_id FROM pgtrickle.pgt_sinks WHERE pgt_id = ? FOR UPDATE", sink.pgtId());
-      if (delivered == null || delivered != sink.deliveredRefreshId()) {
-        return Optional.empty();
-      }
       DuckLakeCatalog.Snapshot latest = catalog.latest(connection);
       long snapshot = latest.id() + 1;
       long nextFileId = latest.nextFileId();

@@ -1,6 +1,7 @@
 package dev.trickle.sinks.ducklake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trickle.catalog.CatalogException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -221,6 +225,34 @@ abstract class DuckLakeSinkContract {
     db.execute("SELECT pgtrickle._trim_changes('per_player'::regclass)");
     assertEquals(1, provenance().size());
     assertThrowsUniqueViolation(first);
+    String key = (String) db.queryValue("SELECT path FROM ducklake.ducklake_data_file");
+    assertEquals(List.of("1|5|1|2026-01-01|p1"), DuckDbQueries.firstColumn("SELECT concat_ws('|', " + COLUMNS
+        + ") FROM read_parquet('" + local(key) + "')"), "the delivered file is left as it was");
+  }
+
+  @Test
+  void aDeliveryWaitsForOneInProgressAndThenWritesNothing() throws Exception {
+    createStreamTable("append");
+    db.execute("INSERT INTO scores (player, score, day) VALUES (2, 7, DATE '2026-01-02')");
+    db.execute("SELECT pgtrickle.refresh_stream_table('per_player')");
+    try (Connection other = db.connect()) {
+      other.setAutoCommit(false);
+      try (Statement statement = other.createStatement()) {
+        statement.execute("SELECT 1 FROM pgtrickle.pgt_sinks FOR UPDATE");
+      }
+      CompletableFuture<Optional<Delivery>> waiting = CompletableFuture.supplyAsync(() -> delivery().deliverNext(pgtId()));
+      Thread.sleep(500);
+      assertFalse(waiting.isDone(), "a second delivery waits for the sink's lock");
+      try (Statement statement = other.createStatement()) {
+        statement.execute("UPDATE pgtrickle.pgt_sinks SET delivered_refresh_id = delivered_refresh_id + 1000");
+      }
+      other.commit();
+      assertEquals(Optional.empty(), waiting.get(30, TimeUnit.SECONDS), "it finds the frontier moved and stops");
+    }
+    assertEquals(0, provenance().size());
+    try (ObjectStore store = openStore(sinkPath)) {
+      assertEquals(List.of(), store.list(""), "nothing was written");
+    }
   }
 
   private void assertThrowsUniqueViolation(SinkDelivery delivery) {
