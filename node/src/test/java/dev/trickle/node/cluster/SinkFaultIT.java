@@ -47,6 +47,8 @@ class SinkFaultIT {
   private static final String APPEND_PATH = "s3://" + BUCKET + "/append/";
   private static final String MIRROR_PATH = "s3://" + BUCKET + "/mirror/";
   private static final String DELIVERIES = "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance";
+  /** The advisory-lock namespace ('TRKM') Trickle's writers of a DuckLake catalog serialize on, with hashtext(schema). */
+  private static final int CATALOG_LOCK_NAMESPACE = 1414679373;
 
   @TempDir Path dataDirectory;
   @TempDir Path downloads;
@@ -216,9 +218,9 @@ class SinkFaultIT {
   }
 
   /**
-   * Holds per_player's sink row locked, so its next delivery uploads its file and then waits
-   * to commit; kills the node there, lets the orphaned transaction end, and starts a new node,
-   * which must deliver the same refresh under the same key once.
+   * Holds the DuckLake catalog's writer lock, so per_player's next delivery uploads its file and
+   * then waits to commit; kills the node there, lets the orphaned transaction end, and starts a
+   * new node, which must deliver the same refresh under the same key once.
    */
   private void killBetweenUploadAndCommit(DatabaseUrl url) throws Exception {
     long pgtId = count(url, "SELECT pgt_id FROM pgtrickle.pgt_stream_tables WHERE pgt_name = 'per_player'");
@@ -226,10 +228,10 @@ class SinkFaultIT {
     try (Connection blocker = url.connect()) {
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
-        statement.execute("SELECT 1 FROM pgtrickle.pgt_sinks WHERE pgt_id = " + pgtId + " FOR UPDATE");
+        statement.execute("SELECT pg_advisory_xact_lock(" + CATALOG_LOCK_NAMESPACE + ", hashtext('ducklake'))");
       }
       Eventually.holds("a delivery of per_player waits to commit", Duration.ofSeconds(30), () -> count(url,
-          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pgt_sinks%FOR UPDATE%' "
+          "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock%' "
               + "AND pid <> " + backendPid(blocker)) > 0);
       pending = count(url, "SELECT min(refresh_id) FROM pgtrickle.pgt_refresh_history WHERE pgt_id = " + pgtId
           + " AND status = 'COMPLETED' AND delta_row_count > 0 AND refresh_id > (SELECT delivered_refresh_id "
