@@ -21,7 +21,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -230,16 +229,17 @@ class SinkFaultIT {
       try (Statement statement = blocker.createStatement()) {
         statement.execute("SELECT pg_advisory_xact_lock(" + CATALOG_LOCK_NAMESPACE + ", hashtext('ducklake'))");
       }
-      Eventually.holds("a delivery of per_player waits to commit", Duration.ofSeconds(30), () -> count(url,
-          "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock%' "
-              + "AND pid <> " + backendPid(blocker)) > 0);
-      pending = count(url, "SELECT min(refresh_id) FROM pgtrickle.pgt_refresh_history WHERE pgt_id = " + pgtId
+      String pendingRefresh = "SELECT min(refresh_id) FROM pgtrickle.pgt_refresh_history WHERE pgt_id = " + pgtId
           + " AND status = 'COMPLETED' AND delta_row_count > 0 AND refresh_id > (SELECT delivered_refresh_id "
-          + "FROM pgtrickle.pgt_sinks WHERE pgt_id = " + pgtId + ")");
-      String key = String.format("per_player_r%012d.parquet", pending);
+          + "FROM pgtrickle.pgt_sinks WHERE pgt_id = " + pgtId + ")";
+      // Both sinks share the catalog's lock: wait for per_player's own file, uploaded and not committed.
       try (ObjectStore store = ObjectStores.open(APPEND_PATH, s3.settings())) {
-        assertTrue(store.size(key).isPresent(), "the delta of refresh " + pending + " was uploaded before the commit");
+        Eventually.holds("a delivery of per_player uploaded its file and waits to commit", Duration.ofSeconds(30), () -> {
+          long next = count(url, pendingRefresh);
+          return next > 0 && store.size(String.format("per_player_r%012d.parquet", next)).isPresent();
+        });
       }
+      pending = count(url, pendingRefresh);
       node.kill();
       Eventually.holds("the node is gone", Duration.ofSeconds(20), () -> !node.running());
       blocker.rollback();
@@ -247,14 +247,5 @@ class SinkFaultIT {
     node = startNode(url);
     Eventually.holds("refresh " + pending + " is delivered after the restart", Duration.ofSeconds(60),
         () -> count(url, "SELECT count(*) FROM pgtrickle.pgt_ducklake_provenance WHERE refresh_id = " + pending) == 1);
-  }
-
-  private static long backendPid(Connection connection) {
-    try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
-      row.next();
-      return row.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
