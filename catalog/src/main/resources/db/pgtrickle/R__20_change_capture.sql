@@ -299,9 +299,15 @@ BEGIN
         v_to_xmax := v_to.xmax;
         v_to_xip := v_to.xip;
     END IF;
-    RETURN format('%1$I.__pgt_xid >= %2$s AND %1$I.__pgt_xid < %3$s AND %4$s AND NOT %5$s',
+    -- The upper bound on __pgt_xid is implied by the visibility test; it is written out only as
+    -- a literal. Against the statement's own snapshot it would be a parameter, and the planner
+    -- estimates a range with an unknown end at 0.5% of the rows, so a refresh reading thousands
+    -- of changes would be planned for a handful.
+    RETURN format('%1$I.__pgt_xid >= %2$s%3$s AND %4$s AND NOT %5$s',
                   p_alias, least(v_from.xmin::bigint, p_from_xid),
-                  CASE WHEN p_to_xid IS NULL THEN v_to_xmax ELSE format('greatest(%s, %s)', v_to_xmax, p_to_xid + 1) END,
+                  CASE WHEN p_to IS NULL THEN ''
+                       ELSE format(' AND %I.__pgt_xid < %s', p_alias,
+                                   greatest(v_to_xmax::bigint, coalesce(p_to_xid + 1, 0))) END,
                   pgtrickle._visible_sql(p_alias, v_to_xmin, v_to_xmax, v_to_xip, p_to_xid, p_to_cid),
                   pgtrickle._visible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid));
 END $$;

@@ -603,17 +603,24 @@ BEGIN
 END $$;
 
 -- Runs one refresh statement with the storage protection lifted and checks its frontier
--- compare-and-set.
+-- compare-and-set. A differential statement runs without JIT: it is long generated SQL over
+-- few rows, and its estimated cost (a sum over many CTEs) easily passes the JIT thresholds;
+-- compiling it took seconds where running it took milliseconds.
 CREATE OR REPLACE FUNCTION pgtrickle._run(
     p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint,
     OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT frontier_to pg_snapshot)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_catalog_rows bigint;
+    v_jit text := current_setting('jit');
 BEGIN
     PERFORM set_config('pgtrickle.maintenance', 'on', true);
+    IF NOT p_full THEN
+        PERFORM set_config('jit', 'off', true);
+    END IF;
     EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid, p_refresh_id)
        INTO rows_inserted, rows_updated, rows_deleted, v_catalog_rows, frontier_to;
+    PERFORM set_config('jit', v_jit, true);
     PERFORM set_config('pgtrickle.maintenance', '', true);
     IF v_catalog_rows <> 1 THEN
         RAISE EXCEPTION 'stream table % was refreshed concurrently; this refresh was rolled back', pgtrickle._display_name(p_st)

@@ -71,13 +71,20 @@ final class SourceDeltas {
             + " WHERE __pgt_op IN ('I', 'D')\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
   }
 
-  /** A relation's rows before the change, exactly: untouched current rows plus the old images. */
+  /**
+   * A relation's rows before the change, exactly: untouched current rows plus the old images.
+   * Shaped so that a join can probe the table's indexes: the table's branch has no WHERE (which
+   * rows it keeps is a column filtered outside the union), so PostgreSQL flattens it into an
+   * append member that takes the join's condition; the old images' branch keeps its WHERE, so
+   * it stays a subquery that can be rescanned per outer row (a bare CTE scan cannot).
+   */
   String oldRows(RelationInfo relation, Ctes ctes) {
     String key = quotedKey(relation);
     String columns = quotedColumns(relation);
     String delta = deltaCte(relation, ctes);
-    return "(SELECT " + columns + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") NOT IN (SELECT " + key
-        + " FROM " + delta + ") UNION ALL SELECT " + columns + " FROM " + delta + " WHERE __pgt_w < 0)";
+    return "(SELECT " + columns + " FROM (SELECT " + columns + ", NOT ((" + key + ") IN (SELECT " + key + " FROM "
+        + delta + ")) AS __pgt_keep FROM " + relation.qualifiedName() + " UNION ALL SELECT " + columns
+        + ", true FROM " + delta + " WHERE __pgt_w < 0) __pgt_old WHERE __pgt_keep)";
   }
 
   /** The current versions of the rows of a relation the change touched. */
