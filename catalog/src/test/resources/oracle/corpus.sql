@@ -27,6 +27,14 @@ SELECT e.id, e.amount, a.region FROM events e JOIN accounts a ON a.id = e.accoun
 SELECT a.id, t.tier FROM accounts a CROSS JOIN (SELECT DISTINCT tier FROM accounts) t WHERE a.id < 5;
 -- j_three_way
 SELECT e.id, a.region, m.name FROM events e JOIN accounts a ON a.id = e.account_id JOIN merchants m ON m.id = e.merchant_id;
+-- j_five_way
+SELECT e.id, a.region, m.name, e2.kind, a2.tier FROM events e JOIN accounts a ON a.id = e.account_id
+  JOIN merchants m ON m.id = e.merchant_id JOIN events e2 ON e2.account_id = a.id AND e2.id <> e.id
+  JOIN accounts a2 ON a2.id = m.id;
+-- a_five_way
+SELECT a.region, m.category, count(*) AS n, sum(e.amount) AS total FROM events e JOIN accounts a ON a.id = e.account_id
+  JOIN merchants m ON m.id = e.merchant_id JOIN accounts a2 ON a2.id = e.merchant_id JOIN merchants m2 ON m2.id = a.id
+ GROUP BY a.region, m.category;
 -- j_self
 SELECT a.id, b.id AS other FROM accounts a JOIN accounts b ON a.region = b.region AND a.id < b.id;
 -- j_expression
@@ -155,6 +163,16 @@ SELECT id, amount FROM events ORDER BY amount, id LIMIT 10 OFFSET 5;
 SELECT account_id, sum(amount) AS total FROM events GROUP BY account_id ORDER BY total DESC, account_id LIMIT 3;
 -- t_join
 SELECT e.id, a.region FROM events e JOIN accounts a ON a.id = e.account_id ORDER BY e.amount DESC, e.id LIMIT 7;
+-- t_groups_having
+SELECT account_id, count(*) AS n, sum(amount) AS total FROM events GROUP BY account_id HAVING count(*) > 1
+ ORDER BY total DESC NULLS LAST, account_id LIMIT 4;
+-- t_groups_join_expression
+SELECT a.region, e.kind, sum(e.amount) AS total FROM events e JOIN accounts a ON a.id = e.account_id
+ GROUP BY a.region, e.kind ORDER BY sum(e.amount), a.region, e.kind LIMIT 3;
+-- t_groups_exists
+SELECT e.account_id, count(*) AS n, max(e.amount) AS top FROM events e
+ WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.account_id AND a.balance > 0)
+ GROUP BY e.account_id ORDER BY n DESC, e.account_id LIMIT 2;
 -- st_filter
 SELECT region, total FROM by_region WHERE total > 500;
 -- st_aggregate

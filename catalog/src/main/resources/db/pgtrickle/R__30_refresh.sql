@@ -280,7 +280,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_statements jsonb := pgtrickle._statements(p_st);
 BEGIN
-    IF p_st.refresh_statements IS DISTINCT FROM v_statements THEN
+    -- Comparing the keys, not the statements: a DIFFERENTIAL template runs to tens of kilobytes.
+    IF p_st.refresh_statements->'key' IS DISTINCT FROM v_statements->'key' THEN
         UPDATE pgtrickle.pgt_stream_tables SET refresh_statements = v_statements WHERE pgt_id = p_st.pgt_id;
     END IF;
     RETURN v_statements;

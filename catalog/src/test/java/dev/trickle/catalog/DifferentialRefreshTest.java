@@ -65,6 +65,23 @@ class DifferentialRefreshTest {
   }
 
   @Test
+  void shouldRankTouchedGroupsWithTheStoredTopAndRecomputeWhenAStoredOneFallsBack() {
+    // Totals: player 0 550, player 9 540, player 8 530, player 7 520, ...
+    create("top3", "SELECT player_id, sum(score) AS total FROM game_scores GROUP BY player_id "
+        + "ORDER BY total DESC, player_id LIMIT 3", RefreshMode.DIFFERENTIAL);
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (5, 100)",
+        "SELECT pgtrickle.refresh_stream_table('top3')");
+    assertEquals(List.of(List.of(5, 600L), List.of(0, 550L), List.of(9, 540L)),
+        db.query("SELECT player_id, total FROM top3 ORDER BY total DESC"));
+    // Player 0 leaves the top; player 8, untouched and never stored, must come in.
+    db.execute("DELETE FROM game_scores WHERE player_id = 0", "SELECT pgtrickle.refresh_stream_table('top3')");
+    assertEquals(List.of(List.of(5, 600L), List.of(9, 540L), List.of(8, 530L)),
+        db.query("SELECT player_id, total FROM top3 ORDER BY total DESC"));
+    assertEquals("DIFFERENTIAL", lastAction(db, "top3"));
+    assertMatchesQuery(db, "top3", "after a stored group fell out of the top");
+  }
+
+  @Test
   void shouldKeepTheSingleRowOfAGlobalAggregateWhenItsSourceEmpties() {
     create("totals", "SELECT count(*) AS n, sum(score) AS total, max(score) AS best FROM game_scores",
         RefreshMode.DIFFERENTIAL);

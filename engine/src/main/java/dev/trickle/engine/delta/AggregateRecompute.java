@@ -30,7 +30,7 @@ final class AggregateRecompute {
   }
 
   /** The block's rows with row ids, optionally only for the groups in {@code affected}. */
-  private String query(String affected, Ctes ctes) {
+  String query(String affected, Ctes ctes) {
     CoreQuery core = context.core(block);
     List<String> outputs = new ArrayList<>();
     for (int i = 0; i < block.select().size(); i++) {

@@ -144,10 +144,21 @@ record GroupKeys(List<String> expressions, List<ColumnRef> columns, List<Boolean
       return "EXISTS (SELECT 1 FROM " + cte + ")";
     }
     List<String> names = names();
+    List<String> conditions = new ArrayList<>();
     if (nullable.stream().noneMatch(n -> n)) {
-      return "(" + String.join(", ", expressions) + ") IN (SELECT " + String.join(", ", names) + " FROM " + cte + ")";
+      conditions.add("(" + String.join(", ", expressions) + ") IN (SELECT " + String.join(", ", names) + " FROM " + cte
+          + ")");
+    } else {
+      conditions.add(RowIds.of(expressions) + " IN (SELECT " + RowIds.of(names) + " FROM " + cte + ")");
     }
-    return RowIds.of(expressions) + " IN (SELECT " + RowIds.of(names) + " FROM " + cte + ")";
+    // Each non-NULL column key on its own too: a semi-join on one table's column lets the planner
+    // start from the groups and probe that table's index (the combined key spans several tables).
+    for (int i = 0; size() > 1 && i < size(); i++) {
+      if (columns.get(i) != null && !nullable.get(i)) {
+        conditions.add(expressions.get(i) + " IN (SELECT " + names.get(i) + " FROM " + cte + ")");
+      }
+    }
+    return String.join(" AND ", conditions);
   }
 
   /** "SELECT columns FROM ... WHERE ... GROUP BY keys" over the block's current contents. */

@@ -14,8 +14,9 @@ import java.util.function.Function;
  * becomes one branch per choice of new (+) or change (−) for each of them, so the main branch
  * joins the small change with the plain current tables, whose indexes PostgreSQL can probe
  * (it cannot push a join condition into a union of a table and a change), and the others join
- * changes with changes. Beyond {@link #MAX_DISTRIBUTED} old items a term keeps the old rows as
- * one union instead, bounding the branches at 2^MAX_DISTRIBUTED per term.
+ * changes with changes. Only a term's first {@link #MAX_DISTRIBUTED} old items (in FROM order,
+ * where queries tend to name their large tables first) are distributed; later ones stay unions
+ * of their rows and change, bounding the branches at 2^MAX_DISTRIBUTED per term.
  */
 final class JoinDeltaRule {
   static final int MAX_DISTRIBUTED = 3;
@@ -37,23 +38,17 @@ final class JoinDeltaRule {
         }
       }
       String delta = items.get(changed).alias();
-      Set<String> before = new HashSet<>();
-      items.subList(0, changed).forEach(item -> before.add(item.alias()));
-      if (old.size() > MAX_DISTRIBUTED) {
-        Function<String, ItemForm> forms = alias -> before.contains(alias) ? ItemForm.NEW
-            : alias.equals(delta) ? ItemForm.DELTA : old.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
-        branches.add(branch(core, select, forms, false, ctes));
-        continue;
-      }
-      for (int subset = 0; subset < 1 << old.size(); subset++) {
+      List<String> distributed = old.subList(0, Math.min(old.size(), MAX_DISTRIBUTED));
+      Set<String> unioned = new HashSet<>(old.subList(distributed.size(), old.size()));
+      for (int subset = 0; subset < 1 << distributed.size(); subset++) {
         Set<String> changes = new HashSet<>();
-        for (int bit = 0; bit < old.size(); bit++) {
+        for (int bit = 0; bit < distributed.size(); bit++) {
           if ((subset & 1 << bit) != 0) {
-            changes.add(old.get(bit));
+            changes.add(distributed.get(bit));
           }
         }
         Function<String, ItemForm> forms = alias -> alias.equals(delta) || changes.contains(alias) ? ItemForm.DELTA
-            : ItemForm.NEW;
+            : unioned.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
         branches.add(branch(core, select, forms, changes.size() % 2 == 1, ctes));
       }
     }

@@ -5,12 +5,14 @@ import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.model.Block;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code ORDER BY ... LIMIT n [OFFSET m]} at the top: a scoped recompute. When the change
  * touches the rows the block reads, the top n are recomputed and compared with the stored
- * ones; only rows that entered, left or changed are written.
+ * ones; only rows that entered, left or changed are written. Top groups ordered by selected
+ * columns are refreshed from the touched groups instead ({@link TopGroups}).
  */
 final class TopNDeltaRule {
   private TopNDeltaRule() {}
@@ -23,6 +25,11 @@ final class TopNDeltaRule {
     List<String> identity = identity(block, core, context);
     Ctes fullCtes = new Ctes();
     String full = fullCtes.statement(query(block, core, identity, context, fullCtes));
+    Optional<TopGroups> groups = TopGroups.of(block, context);
+    if (groups.isPresent()) {
+      return new ProgramParts(full, groups.get().delta(ctes -> query(block, core, identity, context, ctes)), List.of(),
+          "top-N groups: the touched groups recomputed and ranked with the stored rows");
+    }
     Ctes ctes = new Ctes();
     String input = ctes.add("__pgt_in", context.blockDelta(block, List.of("1 AS __pgt_one"), ctes));
     List<String> columns = context.outputs().stream().map(o -> Sql.identifier(o.name())).toList();
