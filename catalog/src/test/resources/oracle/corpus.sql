@@ -243,6 +243,14 @@ SELECT e.id, e.amount FROM events e WHERE e.amount > (SELECT avg(e2.amount) FROM
 SELECT id, balance FROM accounts WHERE balance > (SELECT avg(balance) FROM accounts);
 -- s_scalar_uncorrelated_select
 SELECT id, amount - (SELECT max(amount) FROM events) AS below_max FROM events WHERE kind = 'buy';
+-- s_scalar_over_cte
+WITH totals AS (SELECT account_id, sum(amount) AS total FROM events WHERE kind IN ('buy', 'sell') GROUP BY account_id)
+SELECT a.id, a.region, t.total FROM accounts a JOIN totals t ON t.account_id = a.id
+ WHERE t.total = (SELECT max(total) FROM totals);
+-- s_scalar_over_view_and_subquery
+SELECT a.id, a.balance FROM accounts a
+ WHERE a.balance > (SELECT avg(v.total) FROM account_totals v) - 100
+   AND EXISTS (SELECT 1 FROM (SELECT e.account_id FROM events e JOIN merchants m ON m.id = e.merchant_id) x);
 -- s_exists_uncorrelated
 SELECT id FROM accounts WHERE EXISTS (SELECT 1 FROM merchants WHERE category = 'travel');
 -- s_in_grouped

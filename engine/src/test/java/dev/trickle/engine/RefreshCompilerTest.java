@@ -76,7 +76,7 @@ class RefreshCompilerTest {
       "SELECT o.id FROM public.orders o WHERE o.region IN (SELECT r.name FROM public.regions r UNION SELECT 'x')"
           + "|a set operation or WITH inside an expression subquery",
       "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT 1 FROM (SELECT r.name FROM public.regions r) s "
-          + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside an expression subquery (s)",
+          + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside a correlated or IN subquery (s)",
       "SELECT o.id, s.n FROM public.orders o, LATERAL (SELECT count(*) AS n FROM public.regions r "
           + "WHERE r.name = o.region) s|a LATERAL subquery reading tables (only set-returning functions of the outer row"
           + " are maintained in LATERAL)",

@@ -3,15 +3,13 @@ package dev.trickle.engine.parse;
 import dev.trickle.engine.InvalidQueryException;
 import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.ExpressionSubquery;
 import dev.trickle.engine.model.ExpressionSubquery.Kind;
 import dev.trickle.engine.model.FromItem;
-import dev.trickle.engine.model.SubqueryTables;
-import dev.trickle.engine.model.TableItem;
+import dev.trickle.engine.model.LateralItem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
@@ -19,16 +17,14 @@ import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.schema.Table;
-import net.sf.jsqlparser.statement.select.Join;
-import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 
 /**
  * Finds the subqueries in a block's WHERE and select list and builds them. A built subquery's
- * tables are renamed to {@link SubqueryTables#token}s in the expression itself, so the
- * expression prints with tokens wherever it is rendered. One instance per block.
+ * tables are renamed to {@link dev.trickle.engine.model.SubqueryTables#token}s in the
+ * expression itself ({@link SubqueryTokens}), so the expression prints with tokens wherever it
+ * is rendered. One instance per block.
  */
 final class ExpressionSubqueries {
   /** Builds a subquery's block with the enclosing scope; reports whether it read outside itself. */
@@ -40,10 +36,12 @@ final class ExpressionSubqueries {
   record Built(Block block, boolean readsOutside) {}
 
   private final InnerBuilder builder;
+  private final SubqueryTokens tokens;
   private final List<ExpressionSubquery> found = new ArrayList<>();
 
-  ExpressionSubqueries(InnerBuilder builder) {
+  ExpressionSubqueries(InnerBuilder builder, SubqueryTokens tokens) {
     this.builder = builder;
+    this.tokens = tokens;
   }
 
   /** Collects the subqueries of a WHERE condition. */
@@ -140,48 +138,21 @@ final class ExpressionSubqueries {
     if (block.from() == null) {
       throw new UnsupportedQueryException("an expression subquery without FROM");
     }
-    for (FromItem item : block.from().items()) {
-      if (!(item instanceof TableItem table)) {
-        throw new UnsupportedQueryException("a view, CTE or subquery in FROM inside an expression subquery ("
-            + item.alias() + ")");
-      }
-      if (!table.keyed()) {
-        throw new UnsupportedQueryException("table " + table.relation().qualifiedName()
-            + " without a primary key inside an expression subquery");
-      }
-    }
     if (kind == Kind.IN && block.select().size() != tested.size()) {
       throw new InvalidQueryException("IN compares " + tested.size() + " values with a subquery of "
           + block.select().size() + " columns");
     }
     boolean correlated = built.readsOutside() || block.subqueries().stream().anyMatch(ExpressionSubquery::correlated);
-    tokenize(plain, alias -> ((TableItem) block.from().items().stream().filter(i -> i.alias().equals(alias))
-        .findFirst().orElseThrow()).relation().oid());
+    for (FromItem item : block.from().items()) {
+      if (item instanceof LateralItem) {
+        throw new UnsupportedQueryException("a LATERAL item inside an expression subquery (" + item.alias() + ")");
+      }
+      if (item instanceof DerivedItem && (correlated || kind == Kind.IN)) {
+        throw new UnsupportedQueryException("a view, CTE or subquery in FROM inside a correlated or IN subquery ("
+            + item.alias() + ")");
+      }
+    }
+    tokens.rewrite(plain);
     found.add(new ExpressionSubquery(kind, select.toString(), block, tested, correlated, nullsMatter));
-  }
-
-  /** Renames the subquery's tables to tokens, keeping the names they are referred to by. */
-  private static void tokenize(PlainSelect select, Function<String, Long> oidOfAlias) {
-    List<Table> tables = new ArrayList<>();
-    collectTables(select.getFromItem(), select.getJoins(), tables);
-    for (Table table : tables) {
-      String alias = table.getAlias() == null ? table.getName() : table.getAlias().getName();
-      long oid = oidOfAlias.apply(dev.trickle.engine.model.Expressions.unquote(alias));
-      table.setSchemaName(null);
-      table.setName(SubqueryTables.token(oid));
-      table.setAlias(new Alias(alias, true));
-    }
-  }
-
-  private static void collectTables(net.sf.jsqlparser.statement.select.FromItem item, List<Join> joins,
-      List<Table> tables) {
-    if (item instanceof Table table) {
-      tables.add(table);
-    } else if (item instanceof ParenthesedFromItem group) {
-      collectTables(group.getFromItem(), group.getJoins(), tables);
-    }
-    if (joins != null) {
-      joins.forEach(join -> collectTables(join.getFromItem(), null, tables));
-    }
   }
 }

@@ -193,7 +193,7 @@ public final class QueryBuilder {
       builder.enclosing.putAll(enclosing);
       builder.enclosing.putAll(scope);
       return builder.build(inner);
-    });
+    }, new SubqueryTokens(catalog, cteTexts));
     subqueries.where(select.getWhere());
     columns.forEach(column -> subqueries.select(column.expression()));
     return subqueries.found();
