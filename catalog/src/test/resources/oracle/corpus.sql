@@ -92,6 +92,12 @@ SELECT a.id, count(e.id) AS n, coalesce(sum(e.amount), 0) AS total FROM accounts
 SELECT a.id, a.region, count(*) AS n FROM accounts a JOIN events e ON e.account_id = a.id GROUP BY a.id;
 -- a_keyless
 SELECT sensor, count(*) AS n, sum(value) AS total FROM readings GROUP BY sensor;
+-- k_keyless_projection
+SELECT sensor, value * 2 AS doubled FROM readings WHERE value > 0;
+-- k_keyless_join
+SELECT r.sensor, r.value, a.region FROM readings r JOIN accounts a ON a.id = r.sensor;
+-- k_keyless_union_all
+SELECT sensor, value FROM readings UNION ALL SELECT sensor, value FROM readings WHERE sensor = 1;
 -- a_partitioned
 SELECT day / 10 AS decade, sum(value) AS total, count(DISTINCT sensor) AS sensors FROM measurements GROUP BY 1;
 -- a_output_expressions
@@ -251,6 +257,18 @@ SELECT a.id, a.region, t.total FROM accounts a JOIN totals t ON t.account_id = a
 SELECT a.id, a.balance FROM accounts a
  WHERE a.balance > (SELECT avg(v.total) FROM account_totals v) - 100
    AND EXISTS (SELECT 1 FROM (SELECT e.account_id FROM events e JOIN merchants m ON m.id = e.merchant_id) x);
+-- l_lateral_aggregate
+SELECT a.id, a.region, s.n, s.total FROM accounts a,
+  LATERAL (SELECT count(*) AS n, sum(e.amount) AS total FROM events e WHERE e.account_id = a.id) s;
+-- l_lateral_top_per_account
+SELECT a.id, t.event_id, t.amount FROM accounts a CROSS JOIN LATERAL
+  (SELECT e.id AS event_id, e.amount FROM events e WHERE e.account_id = a.id ORDER BY e.amount DESC NULLS LAST, e.id LIMIT 2) t;
+-- l_left_lateral_join
+SELECT a.id, a.tier, x.name, x.amount FROM accounts a LEFT JOIN LATERAL
+  (SELECT m.name, e.amount FROM events e JOIN merchants m ON m.id = e.merchant_id WHERE e.account_id = a.id AND e.amount > 50) x ON true;
+-- l_lateral_grouped
+SELECT a.region, sum(s.total) AS total FROM accounts a,
+  LATERAL (SELECT sum(e.amount) AS total FROM events e WHERE e.account_id = a.id AND e.kind = 'buy') s GROUP BY a.region;
 -- s_exists_uncorrelated
 SELECT id FROM accounts WHERE EXISTS (SELECT 1 FROM merchants WHERE category = 'travel');
 -- s_in_grouped

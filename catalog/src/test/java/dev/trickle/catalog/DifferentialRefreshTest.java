@@ -27,7 +27,7 @@ class DifferentialRefreshTest {
   void createSources() {
     definitions = CatalogTesting.definitions(db);
     db.execute(CatalogTesting.DROP_ALL_STREAM_TABLES,
-        "DROP TABLE IF EXISTS game_scores",
+        "DROP TABLE IF EXISTS game_scores, players",
         "CREATE TABLE game_scores (score_id serial PRIMARY KEY, player_id int, score int)",
         "INSERT INTO game_scores (player_id, score) SELECT g % 10, g FROM generate_series(1, 100) g");
   }
@@ -79,6 +79,24 @@ class DifferentialRefreshTest {
         db.query("SELECT player_id, total FROM top3 ORDER BY total DESC"));
     assertEquals("DIFFERENTIAL", lastAction(db, "top3"));
     assertMatchesQuery(db, "top3", "after a stored group fell out of the top");
+  }
+
+  @Test
+  void shouldDropTheRowsALateralSubqueryNoLongerReturns() {
+    db.execute("DROP TABLE IF EXISTS players", "CREATE TABLE players (id int PRIMARY KEY, name text)",
+        "INSERT INTO players SELECT g, 'p' || g FROM generate_series(0, 9) g");
+    create("best_two", "SELECT p.name, b.score FROM players p CROSS JOIN LATERAL (SELECT s.score FROM game_scores s "
+        + "WHERE s.player_id = p.id ORDER BY s.score DESC LIMIT 2) b", RefreshMode.DIFFERENTIAL);
+    // Player 3 keeps one score: the second of its two rows must go.
+    db.execute("DELETE FROM game_scores WHERE player_id = 3 AND score < 93",
+        "SELECT pgtrickle.refresh_stream_table('best_two')");
+    assertEquals(List.of(List.of(93)), db.query("SELECT score FROM best_two WHERE name = 'p3'"));
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (3, 200), (3, 150)",
+        "UPDATE players SET name = 'three' WHERE id = 3", "SELECT pgtrickle.refresh_stream_table('best_two')");
+    assertEquals(List.of(List.of(200), List.of(150)), db.query("SELECT score FROM best_two WHERE name = 'three' "
+        + "ORDER BY score DESC"));
+    assertEquals("DIFFERENTIAL", lastAction(db, "best_two"));
+    assertMatchesQuery(db, "best_two", "after a LATERAL subquery's rows changed");
   }
 
   @Test

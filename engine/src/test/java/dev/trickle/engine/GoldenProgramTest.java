@@ -29,7 +29,8 @@ class GoldenProgramTest {
       .table("game_scores", List.of("score_id"), "score_id bigint", "player_id integer", "player_name text",
           "game_id integer", "score integer")
       .view("big_events", "SELECT events.id, events.account_id, events.amount FROM public.events WHERE events.amount > 20",
-          "id bigint", "account_id integer", "amount integer");
+          "id bigint", "account_id integer", "amount integer")
+      .table("readings", List.of(), "sensor integer", "value double precision");
 
   @TestFactory
   Stream<DynamicTest> shouldCompileEveryGoldenQueryToItsRecordedProgram() throws IOException {

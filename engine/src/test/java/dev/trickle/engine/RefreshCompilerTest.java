@@ -77,9 +77,9 @@ class RefreshCompilerTest {
           + "|a set operation or WITH inside an expression subquery",
       "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT 1 FROM (SELECT r.name FROM public.regions r) s "
           + "WHERE s.name = o.region)|a view, CTE or subquery in FROM inside a correlated or IN subquery (s)",
-      "SELECT o.id, s.n FROM public.orders o, LATERAL (SELECT count(*) AS n FROM public.regions r "
-          + "WHERE r.name = o.region) s|a LATERAL subquery reading tables (only set-returning functions of the outer row"
-          + " are maintained in LATERAL)",
+      "SELECT o.id, s.n FROM public.orders o, LATERAL (SELECT r.name AS n FROM public.regions r "
+          + "WHERE r.name = o.region UNION SELECT o.region) s|a LATERAL set operation, or a LATERAL subquery without FROM"
+          + " that filters, groups, removes duplicates or limits",
       "SELECT o.region, unnest(ARRAY[1, 2]) AS id FROM public.orders o GROUP BY o.region"
           + "|set-returning functions in the select list of a grouping, windowed or LIMIT query",
       "SELECT o.id, row_to_json(o.*) AS j FROM public.orders o|the whole-row reference o.* (name the columns instead)",

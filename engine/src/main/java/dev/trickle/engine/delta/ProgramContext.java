@@ -124,7 +124,7 @@ final class ProgramContext {
     if (item instanceof DerivedItem derived) {
       return DerivedRendering.of(derived, this);
     }
-    return new LateralRendering((LateralItem) item);
+    return new LateralRendering((LateralItem) item, this);
   }
 
   /** The change of a block as a Z-set with the given select list. */

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A block that selects, filters and joins (no grouping, DISTINCT, window or LIMIT). Its rows
- * are identified by the keys of the rows they come from; its change is the block's Z-set
+ * are identified by the keys of the rows they come from (by their contents, {@link ContentRows},
+ * when a source has no key); its change is the block's Z-set
  * change with equal rows' weights summed: +1 is a row's new contents, −1 an old version.
  */
 final class ProjectionDeltaRule {
@@ -19,7 +20,11 @@ final class ProjectionDeltaRule {
     List<String> lineage = core.lineage();
     for (RenderedItem item : core.items()) {
       if (item.lineage().isEmpty()) {
-        throw new UnsupportedQueryException("rows of " + item.alias() + ", which has no primary key");
+        if (block.from().hasOuterJoins() || block.from().hasLateralItems() || !block.subqueries().isEmpty()) {
+          throw new UnsupportedQueryException("rows of " + item.alias() + ", which has no primary key, with an outer"
+              + " join, LATERAL item or subquery in the same SELECT");
+        }
+        return new ContentRows(block, context).program();
       }
     }
     List<String> outputs = new ArrayList<>();

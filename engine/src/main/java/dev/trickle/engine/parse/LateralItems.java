@@ -51,7 +51,12 @@ final class LateralItems {
     return new LateralItem(rows, Expressions.unquote(alias.getName()), columns, calls);
   }
 
-  /** A LATERAL subquery: maintained only when it has no FROM (it computes rows from the outer row alone). */
+  /** Whether a LATERAL subquery reads tables (it has a FROM). */
+  static boolean readsTables(LateralSubSelect lateral) {
+    return lateral.getSelect() instanceof PlainSelect plain && plain.getFromItem() != null;
+  }
+
+  /** A LATERAL subquery without FROM: it computes rows from the outer row alone. */
   static LateralItem select(LateralSubSelect lateral) {
     if (lateral.getAlias() == null) {
       throw new UnsupportedQueryException("a LATERAL subquery without an alias");
@@ -59,8 +64,8 @@ final class LateralItems {
     if (!(lateral.getSelect() instanceof PlainSelect plain) || plain.getFromItem() != null
         || plain.getWhere() != null || plain.getGroupBy() != null || plain.getLimit() != null
         || plain.getDistinct() != null) {
-      throw new UnsupportedQueryException("a LATERAL subquery reading tables (only set-returning functions"
-          + " of the outer row are maintained in LATERAL)");
+      throw new UnsupportedQueryException("a LATERAL set operation, or a LATERAL subquery without FROM that filters, groups,"
+          + " removes duplicates or limits");
     }
     List<String> columns = new ArrayList<>();
     List<Expression> reads = new ArrayList<>();

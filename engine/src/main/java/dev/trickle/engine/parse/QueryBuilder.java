@@ -53,6 +53,8 @@ public final class QueryBuilder {
   private final Map<String, String> cteTexts = new LinkedHashMap<>();
   private final Map<String, FunctionInfo> functions = new HashMap<>();
   private final Map<String, FromItem> enclosing = new LinkedHashMap<>();
+  /** The tables a LATERAL subquery reads, as the correlated subquery whose changes touch its outer rows. */
+  private final Map<LateralItem, ExpressionSubquery> lateralReads = new java.util.IdentityHashMap<>();
 
   private QueryBuilder(SchemaCatalog catalog) {
     this.catalog = catalog;
@@ -160,7 +162,10 @@ public final class QueryBuilder {
         || columns.stream().anyMatch(column -> Expressions.containsSubquery(column.expression()))) {
       UsedColumns.qualify(from, all, enclosing);
     }
-    List<ExpressionSubquery> subqueries = subqueries(select, from, columns, aggregated, scope);
+    List<ExpressionSubquery> subqueries = new ArrayList<>(subqueries(select, from, columns, aggregated, scope));
+    if (from != null) {
+      from.items().stream().filter(lateralReads::containsKey).forEach(item -> subqueries.add(lateralReads.get(item)));
+    }
     Block block = new Block(UsedColumns.fillIn(from, all, enclosing), select.getWhere(), groupBy, select.getHaving(),
         columns, aggregated, select.getDistinct() != null,
         select.getOrderByElements() == null ? List.of() : select.getOrderByElements(),
@@ -349,7 +354,7 @@ public final class QueryBuilder {
     if (item instanceof Table table) {
       built = tableItem(table);
     } else if (item instanceof LateralSubSelect lateral) {
-      built = LateralItems.select(lateral);
+      built = LateralItems.readsTables(lateral) ? lateralQuery(lateral, scope) : LateralItems.select(lateral);
     } else if (item instanceof ParenthesedSelect subquery) {
       if (subquery.getAlias() == null) {
         throw new UnsupportedQueryException("a subquery in FROM without an alias");
@@ -366,6 +371,40 @@ public final class QueryBuilder {
       throw new UnsupportedQueryException("two FROM items named " + built.alias());
     }
     return built;
+  }
+
+  /**
+   * A LATERAL subquery reading tables: built with the items before it in scope, its tables
+   * tokenized so it can be read in its current or old state, and kept as a correlated subquery
+   * of the block too, so that a change to its tables makes the outer rows it reads candidates.
+   */
+  private FromItem lateralQuery(LateralSubSelect lateral, Map<String, FromItem> scope) {
+    if (lateral.getAlias() == null) {
+      throw new UnsupportedQueryException("a LATERAL subquery without an alias");
+    }
+    if (!(lateral.getSelect() instanceof PlainSelect plain) || plain.getWithItemsList() != null) {
+      throw new UnsupportedQueryException("a set operation or WITH inside a LATERAL subquery");
+    }
+    QueryBuilder builder = new QueryBuilder(catalog).withScope(this);
+    builder.enclosing.putAll(enclosing);
+    builder.enclosing.putAll(scope);
+    Block block = builder.build(plain).block();
+    for (FromItem item : block.from().items()) {
+      if (!(item instanceof TableItem table) || !table.keyed()) {
+        throw new UnsupportedQueryException("a LATERAL subquery reading " + item.alias()
+            + " (only tables with a primary key are maintained there)");
+      }
+    }
+    List<String> columns = new ArrayList<>(block.columnNames());
+    List<?> aliasColumns = lateral.getAlias().getAliasColumns();
+    for (int i = 0; aliasColumns != null && i < aliasColumns.size() && i < columns.size(); i++) {
+      columns.set(i, Expressions.unquote(((net.sf.jsqlparser.expression.Alias.AliasColumn) aliasColumns.get(i)).name));
+    }
+    new SubqueryTokens(catalog, cteTexts).rewrite(plain);
+    String rows = "(" + plain + ")";
+    LateralItem item = new LateralItem(rows, Expressions.unquote(lateral.getAlias().getName()), columns, List.of());
+    lateralReads.put(item, new ExpressionSubquery(ExpressionSubquery.Kind.EXISTS, rows, block, List.of(), true, false));
+    return item;
   }
 
   private QueryBuilder withScope(QueryBuilder outer) {
