@@ -269,6 +269,13 @@ SELECT a.id, a.tier, x.name, x.amount FROM accounts a LEFT JOIN LATERAL
 -- l_lateral_grouped
 SELECT a.region, sum(s.total) AS total FROM accounts a,
   LATERAL (SELECT sum(e.amount) AS total FROM events e WHERE e.account_id = a.id AND e.kind = 'buy') s GROUP BY a.region;
+-- h_correlated_same_table
+SELECT e.account_id, count(*) AS n FROM events e GROUP BY e.account_id
+HAVING count(*) > (SELECT count(*) FROM events e2 WHERE e2.account_id = e.account_id AND e2.kind = 'buy');
+-- h_correlated_join
+SELECT a.region, sum(a.balance) AS total FROM accounts a GROUP BY a.region
+HAVING sum(a.balance) > (SELECT coalesce(sum(e.amount), 0) FROM events e JOIN accounts a2 ON a2.id = e.account_id
+                          WHERE a2.region = a.region);
 -- s_exists_uncorrelated
 SELECT id FROM accounts WHERE EXISTS (SELECT 1 FROM merchants WHERE category = 'travel');
 -- s_in_grouped

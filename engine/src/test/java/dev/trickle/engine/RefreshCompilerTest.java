@@ -69,8 +69,8 @@ class RefreshCompilerTest {
           + "ON r.name = coalesce(b.region, a.region)"
           + "|RIGHT JOIN whose condition can match NULL-padded rows of b (compare a column of b with =, <, >, <=, >= or <> in it)",
       "SELECT o.region FROM public.orders o GROUP BY o.region HAVING count(*) > (SELECT count(*) FROM public.regions r "
-          + "WHERE r.name = o.region)|a subquery in HAVING that reads the grouped rows' columns (column reference region"
-          + " is ambiguous or unknown)",
+          + "WHERE r.manager = o.amount::text)|a subquery in HAVING that reads the grouped rows' columns (column reference"
+          + " amount is ambiguous or unknown)",
       "SELECT o.id FROM public.orders o WHERE o.region = ANY (SELECT r.name FROM public.regions r)"
           + "|ANY or ALL over a subquery",
       "SELECT o.id FROM public.orders o WHERE o.region IN (SELECT r.name FROM public.regions r UNION SELECT 'x')"

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 
@@ -17,7 +19,8 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
  * A HAVING condition with subqueries ({@code HAVING sum(v) > (SELECT sum(v) * 0.01 FROM t)},
  * TPC-H Q11) as a WHERE over the grouped query: the grouping query moves into a subquery in
  * FROM that also outputs the aggregates and grouping expressions HAVING reads, and the outer
- * query filters it, so its subqueries are maintained like any subquery in WHERE.
+ * query filters it, so its subqueries are maintained like any subquery in WHERE. A subquery
+ * correlated with the grouped rows reads their grouping columns from the grouping's output.
  */
 final class HavingSubqueries {
   private static final String GROUPED = "__pgt_having";
@@ -64,6 +67,21 @@ final class HavingSubqueries {
       }
       return name;
     }, replaced);
+    // A subquery's references to the grouped rows' columns (written qualified, as PostgreSQL
+    // deparses them) read the grouping's output instead.
+    // A grouping column written unqualified (a single table) may be qualified by its alias there.
+    for (Map.Entry<String, String> entry : grouped.entrySet()) {
+      int dot = entry.getKey().indexOf('.');
+      if (dot < 0) {
+        continue;
+      }
+      String qualifier = entry.getKey().substring(0, dot);
+      String column = Pattern.quote(entry.getKey().substring(dot + 1));
+      for (String alias : qualifier.equals("null") ? aliases(select) : List.of(qualifier)) {
+        condition = Pattern.compile("(?<![\\w\".])\"?" + Pattern.quote(alias) + "\"?\\.\"?" + column + "\"?(?![\\w\"])")
+            .matcher(condition).replaceAll(Matcher.quoteReplacement(entry.getValue()));
+      }
+    }
     PlainSelect grouping = QueryBuilder.parsePlain(select.toString());
     grouping.setHaving(null);
     grouping.setOrderByElements(null);
@@ -72,6 +90,24 @@ final class HavingSubqueries {
         .map(column -> GROUPED + "." + Sql.identifier(column.name()) + " AS " + Sql.identifier(column.name())).toList();
     return QueryBuilder.parsePlain("SELECT " + String.join(", ", outer) + " FROM (" + grouping + ") " + GROUPED
         + " WHERE " + condition);
+  }
+
+  /** The names the query's FROM items go by. */
+  private static List<String> aliases(PlainSelect select) {
+    List<net.sf.jsqlparser.statement.select.FromItem> items = new ArrayList<>();
+    items.add(select.getFromItem());
+    if (select.getJoins() != null) {
+      select.getJoins().forEach(join -> items.add(join.getFromItem()));
+    }
+    List<String> aliases = new ArrayList<>();
+    for (net.sf.jsqlparser.statement.select.FromItem item : items) {
+      if (item.getAlias() != null) {
+        aliases.add(Expressions.unquote(item.getAlias().getName()));
+      } else if (item instanceof net.sf.jsqlparser.schema.Table table) {
+        aliases.add(Expressions.unquote(table.getName()));
+      }
+    }
+    return aliases;
   }
 
   private static String key(dev.trickle.engine.model.ColumnRef column) {
