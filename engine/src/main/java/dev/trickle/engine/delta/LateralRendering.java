@@ -41,7 +41,7 @@ final class LateralRendering implements RenderedItem {
     String columns = String.join(", ", item.columns().stream().map(Sql::identifier).toList());
     boolean old = form == ItemForm.OLD_EXACT || form == ItemForm.OLD_ZSET || form == ItemForm.TOUCHED_OLD;
     String rows = old ? context.oldTables(item.rows(), ctes) : item.rows();
-    String order = SubqueryTables.replace(item.rows(), oid -> "").equals(item.rows()) ? "" : "ORDER BY " + alias + "::text";
+    String order = SubqueryTables.present(item.rows()) ? "ORDER BY " + alias + "::text" : "";
     return "LATERAL (SELECT *, row_number() OVER (" + order + ") AS __pgt_ord FROM " + rows + " AS " + alias
         + "(" + columns + ")) AS " + alias;
   }

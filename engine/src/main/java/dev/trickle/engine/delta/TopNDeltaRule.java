@@ -6,7 +6,6 @@ import dev.trickle.engine.model.Block;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code ORDER BY ... LIMIT n [OFFSET m]} at the top: a scoped recompute. When the change

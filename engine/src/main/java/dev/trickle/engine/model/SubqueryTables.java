@@ -18,6 +18,11 @@ public final class SubqueryTables {
     return "__pgt_subrel_" + oid;
   }
 
+  /** Whether the SQL reads a table through a token. */
+  public static boolean present(String sql) {
+    return TOKEN.matcher(sql).find();
+  }
+
   /** The SQL with every token replaced by what {@code rendering} returns for its oid. */
   public static String replace(String sql, LongFunction<String> rendering) {
     Matcher matcher = TOKEN.matcher(sql);

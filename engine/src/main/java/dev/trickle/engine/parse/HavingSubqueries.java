@@ -70,6 +70,7 @@ final class HavingSubqueries {
     // A subquery's references to the grouped rows' columns (written qualified, as PostgreSQL
     // deparses them) read the grouping's output instead.
     // A grouping column written unqualified (a single table) may be qualified by its alias there.
+    List<String> aliases = aliases(select);
     for (Map.Entry<String, String> entry : grouped.entrySet()) {
       int dot = entry.getKey().indexOf('.');
       if (dot < 0) {
@@ -77,7 +78,7 @@ final class HavingSubqueries {
       }
       String qualifier = entry.getKey().substring(0, dot);
       String column = Pattern.quote(entry.getKey().substring(dot + 1));
-      for (String alias : qualifier.equals("null") ? aliases(select) : List.of(qualifier)) {
+      for (String alias : qualifier.equals("null") ? aliases : List.of(qualifier)) {
         condition = Pattern.compile("(?<![\\w\".])\"?" + Pattern.quote(alias) + "\"?\\.\"?" + column + "\"?(?![\\w\"])")
             .matcher(condition).replaceAll(Matcher.quoteReplacement(entry.getValue()));
       }

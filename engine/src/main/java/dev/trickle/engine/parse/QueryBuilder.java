@@ -193,12 +193,8 @@ public final class QueryBuilder {
     if (aggregated) {
       columns.forEach(column -> ExpressionSubqueries.refuse(column.expression(), "the select list of a grouping query"));
     }
-    ExpressionSubqueries subqueries = new ExpressionSubqueries(inner -> {
-      QueryBuilder builder = new QueryBuilder(catalog).withScope(this);
-      builder.enclosing.putAll(enclosing);
-      builder.enclosing.putAll(scope);
-      return builder.build(inner);
-    }, new SubqueryTokens(catalog, cteTexts));
+    ExpressionSubqueries subqueries = new ExpressionSubqueries(inner -> inner(scope).build(inner),
+        new SubqueryTokens(catalog, cteTexts));
     subqueries.where(select.getWhere());
     columns.forEach(column -> subqueries.select(column.expression()));
     return subqueries.found();
@@ -385,10 +381,7 @@ public final class QueryBuilder {
     if (!(lateral.getSelect() instanceof PlainSelect plain) || plain.getWithItemsList() != null) {
       throw new UnsupportedQueryException("a set operation or WITH inside a LATERAL subquery");
     }
-    QueryBuilder builder = new QueryBuilder(catalog).withScope(this);
-    builder.enclosing.putAll(enclosing);
-    builder.enclosing.putAll(scope);
-    Block block = builder.build(plain).block();
+    Block block = inner(scope).build(plain).block();
     for (FromItem item : block.from().items()) {
       if (!(item instanceof TableItem table) || !table.keyed()) {
         throw new UnsupportedQueryException("a LATERAL subquery reading " + item.alias()
@@ -405,6 +398,14 @@ public final class QueryBuilder {
     LateralItem item = new LateralItem(rows, Expressions.unquote(lateral.getAlias().getName()), columns, List.of());
     lateralReads.put(item, new ExpressionSubquery(ExpressionSubquery.Kind.EXISTS, rows, block, List.of(), true, false));
     return item;
+  }
+
+  /** A builder for a subquery that may read this block's items in {@code scope} and the enclosing ones. */
+  private QueryBuilder inner(Map<String, FromItem> scope) {
+    QueryBuilder builder = new QueryBuilder(catalog).withScope(this);
+    builder.enclosing.putAll(enclosing);
+    builder.enclosing.putAll(scope);
+    return builder;
   }
 
   private QueryBuilder withScope(QueryBuilder outer) {

@@ -49,10 +49,7 @@ final class SubqueryTokens {
   /** Tokenizes the subquery's FROM; when it reads CTEs, it gets them (tokenized) as its own WITH. */
   void rewrite(PlainSelect select) {
     Set<String> ctesRead = new LinkedHashSet<>();
-    select.setFromItem(from(select.getFromItem(), ctesRead));
-    if (select.getJoins() != null) {
-      select.getJoins().forEach(join -> join.setFromItem(from(join.getFromItem(), ctesRead)));
-    }
+    fromItems(select, ctesRead);
     if (!ctesRead.isEmpty()) {
       select.setWithItemsList(withItems(ctesRead));
     }
@@ -100,10 +97,7 @@ final class SubqueryTokens {
     } else if (select instanceof SetOperationList operations) {
       operations.getSelects().forEach(branch -> select(branch, ctesRead));
     } else if (select instanceof PlainSelect plain) {
-      plain.setFromItem(from(plain.getFromItem(), ctesRead));
-      if (plain.getJoins() != null) {
-        plain.getJoins().forEach(join -> join.setFromItem(from(join.getFromItem(), ctesRead)));
-      }
+      fromItems(plain, ctesRead);
       List<Expression> expressions = new ArrayList<>();
       if (plain.getSelectItems() != null) {
         plain.getSelectItems().stream().map(SelectItem::getExpression).forEach(expressions::add);
@@ -115,6 +109,14 @@ final class SubqueryTokens {
             .forEach(join -> expressions.addAll(join.getOnExpressions()));
       }
       expressions.stream().filter(e -> e != null).forEach(e -> nested(e, ctesRead));
+    }
+  }
+
+  /** Tokenizes a SELECT's FROM item and joined items. */
+  private void fromItems(PlainSelect select, Set<String> ctesRead) {
+    select.setFromItem(from(select.getFromItem(), ctesRead));
+    if (select.getJoins() != null) {
+      select.getJoins().forEach(join -> join.setFromItem(from(join.getFromItem(), ctesRead)));
     }
   }
 
