@@ -397,6 +397,22 @@ WITH RECURSIVE reach(account_id, merchant_id) AS (
   UNION
   SELECT e.account_id, r.merchant_id FROM reach r JOIN events e ON e.merchant_id = r.account_id)
 SELECT account_id, merchant_id FROM reach;
+-- r_recursive_two_bases
+WITH RECURSIVE r(node) AS (
+  SELECT account_id FROM events WHERE kind = 'refund'
+  UNION
+  SELECT merchant_id FROM events WHERE amount > 500 AND merchant_id IS NOT NULL
+  UNION
+  SELECT e.merchant_id FROM r JOIN events e ON e.account_id = r.node WHERE e.merchant_id IS NOT NULL)
+SELECT node FROM r;
+-- r_recursive_step_joins_two
+WITH RECURSIVE cat(account_id, category, hops) AS (
+  SELECT e.account_id, m.category, 0 FROM events e JOIN merchants m ON m.id = e.merchant_id WHERE e.amount > 200
+  UNION
+  SELECT e.account_id, c.category, c.hops + 1
+    FROM cat c, events e JOIN accounts a ON a.id = e.account_id
+   WHERE e.merchant_id = c.account_id AND a.tier <> 'bronze' AND c.hops < 3)
+SELECT account_id, category, hops FROM cat;
 -- r_recursive_join_outside
 WITH RECURSIVE ups(id, n) AS (SELECT id, 1 FROM accounts WHERE tier = 'gold' UNION ALL
   SELECT u.id, u.n + 1 FROM ups u WHERE u.n < 3)

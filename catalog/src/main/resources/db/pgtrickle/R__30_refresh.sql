@@ -333,6 +333,37 @@ EXCEPTION WHEN invalid_text_representation THEN
         quote_literal(v_setting) USING ERRCODE = 'invalid_parameter_value';
 END $$;
 
+-- How many levels a WITH RECURSIVE ... UNION ALL in a stream table's query may go before it
+-- fails (a cycle in the data never ends such a recursion): the setting
+-- pgtrickle.max_recursion_depth (ALTER DATABASE ... SET, or SET in the session), 1000 when
+-- unset; 0 or less sets no limit.
+CREATE OR REPLACE FUNCTION pgtrickle._max_recursion_depth()
+RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_setting text := nullif(current_setting('pgtrickle.max_recursion_depth', true), '');
+    v_depth integer;
+BEGIN
+    v_depth := coalesce(v_setting::integer, 1000);
+    RETURN CASE WHEN v_depth <= 0 THEN 2147483647 ELSE v_depth END;
+EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+    RAISE EXCEPTION 'pgtrickle.max_recursion_depth must be a whole number of levels, not %', quote_literal(v_setting)
+        USING ERRCODE = 'invalid_parameter_value';
+END $$;
+
+-- Fails a recursion that went deeper than pgtrickle.max_recursion_depth (volatile, so the
+-- check stays where the generated SQL puts it).
+CREATE OR REPLACE FUNCTION pgtrickle._recursion_too_deep(p_cte text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RAISE EXCEPTION 'WITH RECURSIVE % went deeper than pgtrickle.max_recursion_depth = % levels', p_cte,
+        pgtrickle._max_recursion_depth()
+        USING ERRCODE = 'program_limit_exceeded',
+              HINT = 'a UNION ALL recursion never ends on cyclic data: use UNION, stop it with a condition on the level, '
+                     'or raise the setting';
+END $$;
+
 -- The estimated row count of a table (with its partitions); NULL when never estimated.
 CREATE OR REPLACE FUNCTION pgtrickle._row_estimate(p_relid oid)
 RETURNS numeric

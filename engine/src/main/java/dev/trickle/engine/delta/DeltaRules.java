@@ -13,7 +13,8 @@ import java.util.List;
  * The catalog of top-level delta rules: picks the rule for a query's shape and returns the
  * program it generates. The query's own layers decide: LIMIT → {@link TopNDeltaRule}, window
  * functions → {@link WindowDeltaRule}, grouping or DISTINCT → {@link AggregateDeltaRule},
- * UNION ALL → {@link UnionAllDeltaRule}, anything else → {@link ProjectionDeltaRule}.
+ * UNION ALL → {@link UnionAllDeltaRule}, the rows of a WITH RECURSIVE ... UNION →
+ * {@link RecursiveDeltaRule}, anything else → {@link ProjectionDeltaRule}.
  */
 public final class DeltaRules {
   private DeltaRules() {}
@@ -54,6 +55,10 @@ public final class DeltaRules {
         throw new UnsupportedQueryException("DISTINCT over grouped results");
       }
       return AggregateDeltaRule.program(block, context);
+    }
+    java.util.Optional<dev.trickle.engine.model.RecursiveQuery> recursion = RecursiveDeltaRule.recursion(block);
+    if (recursion.isPresent()) {
+      return RecursiveDeltaRule.program(recursion.get(), context);
     }
     return ProjectionDeltaRule.program(block, context);
   }

@@ -61,7 +61,7 @@ final class ProgramContext {
       return;
     }
     if (query instanceof RecursiveQuery recursive) {
-      recursive.tables().forEach(sources::registerAll);
+      recursive.tables().forEach(sources::register);
       return;
     }
     Block block = (Block) query;

@@ -45,14 +45,6 @@ final class SourceDeltas {
     }
   }
 
-  /** Registers every column of a relation read inside a recursive query. */
-  void registerAll(RelationInfo relation) {
-    relations.put(relation.oid(), relation);
-    Set<String> needed = columns.computeIfAbsent(relation.oid(), key -> new LinkedHashSet<>());
-    needed.addAll(relation.key());
-    relation.columns().forEach(column -> needed.add(column.name()));
-  }
-
   /** The columns rendered for a relation: key first, then used columns in table order. */
   List<String> columnsOf(RelationInfo relation) {
     Set<String> needed = columns.get(relation.oid());

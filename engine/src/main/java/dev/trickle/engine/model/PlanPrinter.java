@@ -25,7 +25,7 @@ public final class PlanPrinter {
       return;
     }
     if (query instanceof RecursiveQuery recursive) {
-      recursive.tables().forEach(table -> names.put(table.oid(), table.qualifiedName()));
+      recursive.tables().forEach(table -> names.put(table.relation().oid(), table.relation().qualifiedName()));
       return;
     }
     Block block = (Block) query;
@@ -49,7 +49,7 @@ public final class PlanPrinter {
     }
     if (query instanceof RecursiveQuery recursive) {
       lines.add(indent(depth) + "Recursive " + (recursive.distinct() ? "UNION " : "UNION ALL ") + recursive.columnNames()
-          + " reads " + recursive.tables().stream().map(dev.trickle.engine.RelationInfo::qualifiedName).toList());
+          + " reads " + recursive.tables().stream().map(table -> table.relation().qualifiedName()).distinct().toList());
       return;
     }
     Block block = (Block) query;

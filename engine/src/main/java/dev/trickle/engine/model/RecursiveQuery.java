@@ -1,6 +1,5 @@
 package dev.trickle.engine.model;
 
-import dev.trickle.engine.RelationInfo;
 import java.util.List;
 
 /**
@@ -9,11 +8,12 @@ import java.util.List;
  * are and as they were before the change.
  *
  * @param sql {@code WITH RECURSIVE ... SELECT columns FROM name}, tables tokenized
- * @param tables the relations the recursion reads
+ * @param tables the tables the recursion reads, each with the columns read from it
  * @param distinct whether it recurses with UNION (its rows are distinct) rather than UNION ALL
+ * @param terms its terms when its rows can be maintained by delete-and-rederive, else null
  */
-public record RecursiveQuery(String sql, List<String> columnNames, List<RelationInfo> tables, boolean distinct)
-    implements QueryNode {
+public record RecursiveQuery(String sql, List<String> columnNames, List<TableItem> tables, boolean distinct,
+    RecursionTerms terms) implements QueryNode {
   public RecursiveQuery {
     columnNames = List.copyOf(columnNames);
     tables = List.copyOf(tables);

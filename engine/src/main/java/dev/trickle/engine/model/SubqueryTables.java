@@ -23,6 +23,16 @@ public final class SubqueryTables {
     return TOKEN.matcher(sql).find();
   }
 
+  /** The oids of the tables the SQL reads through tokens, in order of first appearance. */
+  public static java.util.Set<Long> oids(String sql) {
+    java.util.Set<Long> oids = new java.util.LinkedHashSet<>();
+    Matcher matcher = TOKEN.matcher(sql);
+    while (matcher.find()) {
+      oids.add(Long.parseLong(matcher.group(1)));
+    }
+    return oids;
+  }
+
   /** The SQL with every token replaced by what {@code rendering} returns for its oid. */
   public static String replace(String sql, LongFunction<String> rendering) {
     Matcher matcher = TOKEN.matcher(sql);

@@ -1,0 +1,194 @@
+package dev.trickle.engine.delta;
+
+import dev.trickle.engine.RelationInfo;
+import dev.trickle.engine.Sql;
+import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.ColumnRef;
+import dev.trickle.engine.model.DerivedItem;
+import dev.trickle.engine.model.Expressions;
+import dev.trickle.engine.model.RecursionTerms;
+import dev.trickle.engine.model.RecursiveQuery;
+import dev.trickle.engine.model.SubqueryTables;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * A stream table that is a WITH RECURSIVE ... UNION's rows ({@code SELECT its columns FROM it}),
+ * kept by delete-and-rederive over its stored rows instead of running the recursion twice:
+ * <ol>
+ *   <li>over-delete: the rows the deleted (or updated-away) table rows derived from the stored
+ *   rows in the old state, and everything they derive in turn;</li>
+ *   <li>rederive and insert: of those, the rows the new state still derives without them, and
+ *   the rows the inserted table rows derive, then everything these derive that is not stored
+ *   (semi-naive: each round joins only the rows the previous round found).</li>
+ * </ol>
+ * Over-deleted rows not rederived are deleted; rows found in step 2 and not over-deleted are
+ * inserted. With only inserts, step 1 finds nothing and step 2 is semi-naive evaluation.
+ */
+final class RecursiveDeltaRule {
+  private static final String DELETED = "__pgt_rdel";
+  private static final String INSERTED = "__pgt_rins";
+  private final RecursiveQuery recursion;
+  private final ProgramContext context;
+  private final List<String> columns;
+  private final Ctes ctes = new Ctes();
+
+  private RecursiveDeltaRule(RecursiveQuery recursion, ProgramContext context) {
+    this.recursion = recursion;
+    this.context = context;
+    this.columns = recursion.columnNames().stream().map(Sql::identifier).toList();
+  }
+
+  /** The recursion a block is nothing but (all its columns in order, no filter), if its rows can be derived anew. */
+  static Optional<RecursiveQuery> recursion(Block block) {
+    if (block.from() == null || block.from().items().size() != 1 || block.where() != null
+        || !block.subqueries().isEmpty() || block.aggregated() || block.distinct() || block.limited()
+        || block.windowed() || !(block.from().first() instanceof DerivedItem item)
+        || !(item.query() instanceof RecursiveQuery recursive) || recursive.terms() == null
+        || recursive.tables().isEmpty()
+        || block.select().size() != recursive.columnNames().size()) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < block.select().size(); i++) {
+      Optional<ColumnRef> column = Expressions.asColumn(block.select().get(i).expression());
+      if (column.isEmpty() || !column.get().column().equals(recursive.columnNames().get(i))
+          || (column.get().qualifier() != null && !column.get().qualifier().equals(item.alias()))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(recursive);
+  }
+
+  static ProgramParts program(RecursiveQuery recursion, ProgramContext context) {
+    return new RecursiveDeltaRule(recursion, context).parts();
+  }
+
+  private ProgramParts parts() {
+    String full = "SELECT " + rowId("__pgt_r.") + " AS __pgt_row_id, " + outputs("__pgt_r.") + " FROM ("
+        + recursion.sql() + ") __pgt_r";
+    return new ProgramParts(full, delta(), List.of(),
+        "recursion by delete-and-rederive over the stored rows (semi-naive for inserts)");
+  }
+
+  private String delta() {
+    RecursionTerms terms = recursion.terms();
+    String step = terms.step();
+    String stored = "(SELECT " + stored() + " FROM {{self}})";
+
+    List<String> deletedSeeds = new ArrayList<>();
+    for (String base : terms.base()) {
+      deletedSeeds.addAll(eachTableChanged(base, this::deletedRows, this::oldRows));
+    }
+    deletedSeeds.addAll(eachTableChanged(self(step, stored), this::deletedRows, this::oldRows));
+    ctes.addRecursive(DELETED, columns, union(deletedSeeds) + "\nUNION\n"
+        + SubqueryTables.replace(self(step, DELETED), this::oldRows));
+    String deletedIds = ctes.add("__pgt_rdid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
+        + DELETED);
+
+    String remaining = "(SELECT " + stored() + " FROM {{self}} __pgt_s WHERE __pgt_s.__pgt_row_id NOT IN (SELECT "
+        + "__pgt_row_id FROM " + deletedIds + "))";
+    String overDeleted = rowId("__pgt_x.") + " IN (SELECT __pgt_row_id FROM " + deletedIds + ")";
+    String notRemaining = "(NOT EXISTS (SELECT 1 FROM {{self}} __pgt_s WHERE __pgt_s.__pgt_row_id = " + rowId("__pgt_x.")
+        + ") OR " + overDeleted + ")";
+    List<String> rederived = new ArrayList<>();
+    for (String base : terms.base()) {
+      rederived.add(SubqueryTables.replace(base, this::newRows));
+    }
+    rederived.add(SubqueryTables.replace(self(step, remaining), this::newRows));
+    List<String> insertedSeeds = new ArrayList<>();
+    insertedSeeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + overDeleted + " AND EXISTS (SELECT 1 FROM "
+        + deletedIds + ")");
+    for (String base : terms.base()) {
+      insertedSeeds.addAll(eachTableChanged(base, this::insertedRows, this::newRows));
+    }
+    insertedSeeds.addAll(eachTableChanged(self(step, remaining), this::insertedRows, this::newRows));
+    ctes.addRecursive(INSERTED, columns, "SELECT * FROM (" + union(insertedSeeds) + ") " + rows() + " WHERE "
+        + notRemaining + "\nUNION\nSELECT * FROM (" + SubqueryTables.replace(self(step, INSERTED), this::newRows) + ") "
+        + rows() + " WHERE " + notRemaining);
+    String insertedIds = ctes.add("__pgt_riid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
+        + INSERTED);
+    return ctes.statement("SELECT __pgt_row_id, 'D' AS __pgt_op, " + outputs("") + " FROM " + deletedIds
+        + " WHERE __pgt_row_id NOT IN (SELECT __pgt_row_id FROM " + insertedIds + ")\nUNION ALL\n"
+        + "SELECT __pgt_row_id, 'I', " + outputs("") + " FROM " + insertedIds
+        + " WHERE __pgt_row_id NOT IN (SELECT __pgt_row_id FROM " + deletedIds + ")");
+  }
+
+  /**
+   * A term once per table it reads, that table in its {@code changed} form and the others in
+   * {@code others}: together, every row the term derives from at least one changed row.
+   */
+  private static List<String> eachTableChanged(String term, LongFunction<String> changed, LongFunction<String> others) {
+    List<String> versions = new ArrayList<>();
+    for (long oid : SubqueryTables.oids(term)) {
+      versions.add(SubqueryTables.replace(term, table -> table == oid ? changed.apply(table) : others.apply(table)));
+    }
+    return versions;
+  }
+
+  private static String union(List<String> terms) {
+    if (terms.isEmpty()) {
+      throw new IllegalStateException("a recursion with no term reading a table");
+    }
+    return String.join("\nUNION\n", terms);
+  }
+
+  /** The step with its reference to the recursion reading {@code rows}. */
+  private static String self(String step, String rows) {
+    return step.replace(RecursionTerms.SELF, rows);
+  }
+
+  private String newRows(long oid) {
+    return context.sources().relation(oid).qualifiedName();
+  }
+
+  private String oldRows(long oid) {
+    return context.sources().oldRows(relation(oid), ctes);
+  }
+
+  private String deletedRows(long oid) {
+    return context.sources().touchedOldRows(relation(oid), ctes);
+  }
+
+  private String insertedRows(long oid) {
+    return "(SELECT " + context.sources().quotedColumns(relation(oid)) + " FROM "
+        + context.sources().deltaCte(relation(oid), ctes) + " WHERE __pgt_w > 0)";
+  }
+
+  private RelationInfo relation(long oid) {
+    return context.sources().relation(oid);
+  }
+
+  /** The alias of a term's rows, naming their columns as the recursion does. */
+  private String rows() {
+    return "__pgt_x(" + list() + ")";
+  }
+
+  private String list() {
+    return String.join(", ", columns);
+  }
+
+  /** The stream table's row id of a recursion row: as a projection of the recursion identifies it. */
+  private String rowId(String prefix) {
+    return context.rowId(List.of(RowIds.of(columns.stream().map(column -> prefix + column).toList())));
+  }
+
+  /** The recursion's columns under the stream table's names. */
+  private String outputs(String prefix) {
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      outputs.add(prefix + columns.get(i) + " AS " + Sql.identifier(context.outputs().get(i).name()));
+    }
+    return String.join(", ", outputs);
+  }
+
+  /** The stored columns under the recursion's names. */
+  private String stored() {
+    List<String> stored = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      stored.add(Sql.identifier(context.outputs().get(i).name()) + " AS " + columns.get(i));
+    }
+    return String.join(", ", stored);
+  }
+}
