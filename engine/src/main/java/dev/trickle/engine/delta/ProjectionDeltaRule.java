@@ -44,11 +44,7 @@ final class ProjectionDeltaRule {
       select.add(block.select().get(i).expression() + " AS __pgt_o" + (i + 1));
       outputNames.add("__pgt_o" + (i + 1));
     }
-    List<String> lineageNames = new ArrayList<>();
-    for (int i = 0; i < lineage.size(); i++) {
-      select.add(lineage.get(i) + " AS __pgt_l" + (i + 1));
-      lineageNames.add("__pgt_l" + (i + 1));
-    }
+    select.add(context.rowId(lineage) + " AS __pgt_rid");
     Ctes ctes = new Ctes();
     String changes = ctes.add("__pgt_z", context.blockDelta(block, select, ctes));
     List<String> columns = new ArrayList<>();
@@ -58,13 +54,13 @@ final class ProjectionDeltaRule {
     if (core.items().size() == 1 && core.items().get(0) instanceof TableRendering && block.subqueries().isEmpty()) {
       // One table's consolidated change holds at most a row's old version (-1) and new one (+1)
       // per key; the refresh keeps the new one, so no netting is needed.
-      return ctes.statement("SELECT " + context.rowId(lineageNames) + " AS __pgt_row_id, "
+      return ctes.statement("SELECT __pgt_rid AS __pgt_row_id, "
           + "CASE WHEN __pgt_w > 0 THEN 'I' ELSE 'D' END AS __pgt_op, " + String.join(", ", columns) + "\n  FROM " + changes);
     }
-    String partition = String.join(", ", lineageNames) + ", ROW(" + String.join(", ", outputNames) + ")::text";
+    String partition = "__pgt_rid, ROW(" + String.join(", ", outputNames) + ")::text";
     String net = ctes.add("__pgt_n", "SELECT *, sum(__pgt_w) OVER (PARTITION BY " + partition + ") AS __pgt_net, "
         + "row_number() OVER (PARTITION BY " + partition + ") AS __pgt_rn FROM " + changes);
-    return ctes.statement("SELECT " + context.rowId(lineageNames) + " AS __pgt_row_id, "
+    return ctes.statement("SELECT __pgt_rid AS __pgt_row_id, "
         + "CASE WHEN __pgt_net > 0 THEN 'I' ELSE 'D' END AS __pgt_op, " + String.join(", ", columns)
         + "\n  FROM " + net + " WHERE __pgt_rn = 1 AND __pgt_net <> 0");
   }

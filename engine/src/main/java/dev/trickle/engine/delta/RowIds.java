@@ -1,9 +1,20 @@
 package dev.trickle.engine.delta;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** Row identities: a 64-bit hash of identifying values, independent of session settings. */
+/**
+ * Row identities: a 64-bit hash of identifying values, independent of session settings.
+ * PostgreSQL hashes a bigint by folding its two halves into 32 bits, so a value that is itself
+ * a 64-bit row id (a subquery's {@code __pgt_k1}, a stream table's {@code __pgt_row_id}, a hash
+ * computed in place) is hashed as its two halves: folded, ids of a few tens of thousands of
+ * rows would collide.
+ */
 final class RowIds {
+  private static final Pattern HASH = Pattern.compile(
+      "(?:(?:\\w+|\"[^\"]+\")\\.)?\"?__pgt_(?:k\\d+|row_id)\"?|(?:hash_record_extended|hashtextextended)\\(.*");
+
   private RowIds() {}
 
   /** SQL hashing the given expressions into a row id; a constant for no expressions. */
@@ -11,6 +22,15 @@ final class RowIds {
     if (values.isEmpty()) {
       return "0::bigint";
     }
-    return "hash_record_extended(ROW(" + String.join(", ", values) + "), 0)";
+    List<String> hashed = new ArrayList<>();
+    for (String value : values) {
+      if (HASH.matcher(value).matches()) {
+        hashed.add("(" + value + ") >> 32");
+        hashed.add("(" + value + ") & 4294967295");
+      } else {
+        hashed.add(value);
+      }
+    }
+    return "hash_record_extended(ROW(" + String.join(", ", hashed) + "), 0)";
   }
 }
