@@ -87,32 +87,43 @@ final class RecursiveDeltaRule {
     String deletedIds = ctes.add("__pgt_rdid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
         + DELETED);
 
-    String remaining = "(SELECT " + stored() + " FROM {{self}} __pgt_s WHERE __pgt_s.__pgt_row_id NOT IN (SELECT "
-        + "__pgt_row_id FROM " + deletedIds + "))";
-    String overDeleted = rowId("__pgt_x.") + " IN (SELECT __pgt_row_id FROM " + deletedIds + ")";
-    String notRemaining = "(NOT EXISTS (SELECT 1 FROM {{self}} __pgt_s WHERE __pgt_s.__pgt_row_id = " + rowId("__pgt_x.")
-        + ") OR " + overDeleted + ")";
+    String remaining = "(SELECT " + stored() + " FROM {{self}} __pgt_s WHERE NOT EXISTS (SELECT 1 FROM " + deletedIds
+        + " __pgt_d WHERE __pgt_d.__pgt_row_id = __pgt_s.__pgt_row_id))";
     List<String> rederived = new ArrayList<>();
     for (String base : terms.base()) {
       rederived.add(SubqueryTables.replace(base, this::newRows));
     }
     rederived.add(SubqueryTables.replace(self(step, remaining), this::newRows));
     List<String> insertedSeeds = new ArrayList<>();
-    insertedSeeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + overDeleted + " AND EXISTS (SELECT 1 FROM "
-        + deletedIds + ")");
+    insertedSeeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + rowId("__pgt_x.")
+        + " IN (SELECT __pgt_row_id FROM " + deletedIds + ") AND EXISTS (SELECT 1 FROM " + deletedIds + ")");
     for (String base : terms.base()) {
       insertedSeeds.addAll(eachTableChanged(base, this::insertedRows, this::newRows));
     }
     insertedSeeds.addAll(eachTableChanged(self(step, remaining), this::insertedRows, this::newRows));
-    ctes.addRecursive(INSERTED, columns, "SELECT * FROM (" + union(insertedSeeds) + ") " + rows() + " WHERE "
-        + notRemaining + "\nUNION\nSELECT * FROM (" + SubqueryTables.replace(self(step, INSERTED), this::newRows) + ") "
-        + rows() + " WHERE " + notRemaining);
+    ctes.addRecursive(INSERTED, columns, notRemaining(union(insertedSeeds), deletedIds) + "\nUNION\n"
+        + notRemaining(SubqueryTables.replace(self(step, INSERTED), this::newRows), deletedIds));
     String insertedIds = ctes.add("__pgt_riid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
         + INSERTED);
-    return ctes.statement("SELECT __pgt_row_id, 'D' AS __pgt_op, " + outputs("") + " FROM " + deletedIds
-        + " WHERE __pgt_row_id NOT IN (SELECT __pgt_row_id FROM " + insertedIds + ")\nUNION ALL\n"
-        + "SELECT __pgt_row_id, 'I', " + outputs("") + " FROM " + insertedIds
-        + " WHERE __pgt_row_id NOT IN (SELECT __pgt_row_id FROM " + deletedIds + ")");
+    return ctes.statement(change("'D'", deletedIds, insertedIds) + "\nUNION ALL\n" + change("'I'", insertedIds, deletedIds));
+  }
+
+  /**
+   * The rows a query finds that the stored rows less the over-deleted ones do not hold: not
+   * stored (probed by row id), or over-deleted (joined, so each round hashes them once).
+   */
+  private String notRemaining(String found, String deletedIds) {
+    String id = rowId("__pgt_x.");
+    return "SELECT " + String.join(", ", columns.stream().map(column -> "__pgt_x." + column).toList()) + " FROM (" + found
+        + ") " + rows() + " LEFT JOIN " + deletedIds + " __pgt_d ON __pgt_d.__pgt_row_id = " + id
+        + " WHERE __pgt_d.__pgt_row_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM {{self}} __pgt_s WHERE __pgt_s.__pgt_row_id = "
+        + id + ")";
+  }
+
+  /** The rows of {@code from} not in {@code other}, as changes of kind {@code op}. */
+  private String change(String op, String from, String other) {
+    return "SELECT __pgt_c.__pgt_row_id, " + op + " AS __pgt_op, " + outputs("__pgt_c.") + " FROM " + from
+        + " __pgt_c WHERE NOT EXISTS (SELECT 1 FROM " + other + " __pgt_o WHERE __pgt_o.__pgt_row_id = __pgt_c.__pgt_row_id)";
   }
 
   /**
