@@ -113,6 +113,16 @@ class DifferentialRefreshTest {
   }
 
   @Test
+  void shouldTellApartBigintKeysWhoseHalvesXorToTheSameValue() {
+    // 0 and 2^32 + 1: PostgreSQL's bigint hash folds the halves (0 ^ 0, 1 ^ 1) to the same 32 bits.
+    db.execute("DROP TABLE IF EXISTS wide_ids", "CREATE TABLE wide_ids (id bigint PRIMARY KEY, v int)",
+        "INSERT INTO wide_ids VALUES (0, 1), (4294967297, 2)");
+    create("wide", "SELECT id, v FROM wide_ids", RefreshMode.DIFFERENTIAL);
+    db.execute("UPDATE wide_ids SET v = 3 WHERE id = 0", "SELECT pgtrickle.refresh_stream_table('wide')");
+    assertEquals(List.of(List.of(0L, 3), List.of(4294967297L, 2)), db.query("SELECT id, v FROM wide ORDER BY id"));
+  }
+
+  @Test
   void shouldKeepTheSingleRowOfAGlobalAggregateWhenItsSourceEmpties() {
     create("totals", "SELECT count(*) AS n, sum(score) AS total, max(score) AS best FROM game_scores",
         RefreshMode.DIFFERENTIAL);

@@ -8,12 +8,13 @@ import java.util.regex.Pattern;
  * Row identities: a 64-bit hash of identifying values, independent of session settings.
  * PostgreSQL hashes a bigint by folding its two halves into 32 bits, so a value that is itself
  * a 64-bit row id (a subquery's {@code __pgt_k1}, a stream table's {@code __pgt_row_id}, a hash
- * computed in place) is hashed as its two halves: folded, ids of a few tens of thousands of
- * rows would collide.
+ * computed in place) or a bigint key column (written {@code alias.column::bigint}) is hashed as
+ * its two halves: folded, ids of a few tens of thousands of rows would collide.
  */
 final class RowIds {
   private static final Pattern HASH = Pattern.compile(
-      "(?:(?:\\w+|\"[^\"]+\")\\.)?\"?__pgt_(?:k\\d+|row_id)\"?|(?:hash_record_extended|hashtextextended)\\(.*");
+      "(?:(?:\\w+|\"[^\"]+\")\\.)?\"?__pgt_(?:k\\d+|row_id)\"?|(?:hash_record_extended|hashtextextended)\\(.*"
+          + "|(?:\\w+|\"[^\"]+\")\\.(?:\\w+|\"[^\"]+\")::bigint");
 
   private RowIds() {}
 

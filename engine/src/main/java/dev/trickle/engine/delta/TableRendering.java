@@ -19,9 +19,12 @@ final class TableRendering implements RenderedItem {
     return item.alias();
   }
 
+  /** The key columns; a bigint one carries a (no-op) cast that tells {@link RowIds} to hash its two halves. */
   @Override
   public List<String> lineage() {
-    return item.relation().key().stream().map(k -> Sql.identifier(item.alias()) + "." + Sql.identifier(k)).toList();
+    return item.relation().key().stream().map(k -> Sql.identifier(item.alias()) + "." + Sql.identifier(k)
+        + (item.relation().column(k).filter(column -> column.type().equals("bigint")).isPresent() ? "::bigint" : ""))
+        .toList();
   }
 
   @Override
