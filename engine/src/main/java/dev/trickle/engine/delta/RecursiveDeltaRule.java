@@ -73,39 +73,53 @@ final class RecursiveDeltaRule {
   }
 
   private String delta() {
+    String deletedIds = overDeleted();
+    String insertedIds = rederivedAndInserted(deletedIds);
+    return ctes.statement(change("'D'", deletedIds, insertedIds) + "\nUNION ALL\n" + change("'I'", insertedIds, deletedIds));
+  }
+
+  /**
+   * Step 1: the stored rows derived (in the old state) from a deleted table row, and what they
+   * derive; returns the CTE holding them with their row ids.
+   */
+  private String overDeleted() {
     RecursionTerms terms = recursion.terms();
-    String step = terms.step();
-    String stored = "(SELECT " + stored() + " FROM {{self}})";
-
-    List<String> deletedSeeds = new ArrayList<>();
+    List<String> seeds = new ArrayList<>();
     for (String base : terms.base()) {
-      deletedSeeds.addAll(eachTableChanged(base, this::deletedRows, this::oldRows));
+      seeds.addAll(eachTableChanged(base, this::deletedRows, this::oldRows));
     }
-    deletedSeeds.addAll(eachTableChanged(self(step, stored), this::deletedRows, this::oldRows));
-    ctes.addRecursive(DELETED, columns, union(deletedSeeds) + "\nUNION\n"
-        + SubqueryTables.replace(self(step, DELETED), this::oldRows));
-    String deletedIds = ctes.add("__pgt_rdid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
-        + DELETED);
+    seeds.addAll(eachTableChanged(self(terms.step(), "(SELECT " + stored() + " FROM {{self}})"), this::deletedRows,
+        this::oldRows));
+    ctes.addRecursive(DELETED, columns, union(seeds) + "\nUNION\n"
+        + SubqueryTables.replace(self(terms.step(), DELETED), this::oldRows));
+    return ctes.add("__pgt_rdid", "SELECT " + list() + ", " + rowId(DELETED + ".") + " AS __pgt_row_id FROM " + DELETED);
+  }
 
+  /**
+   * Step 2: the over-deleted rows the new state derives from the rows that remain, the rows an
+   * inserted table row derives, and what those derive, all not among the remaining rows;
+   * returns the CTE holding them with their row ids.
+   */
+  private String rederivedAndInserted(String deletedIds) {
+    RecursionTerms terms = recursion.terms();
     String remaining = "(SELECT " + stored() + " FROM {{self}} __pgt_s WHERE NOT EXISTS (SELECT 1 FROM " + deletedIds
         + " __pgt_d WHERE __pgt_d.__pgt_row_id = __pgt_s.__pgt_row_id))";
     List<String> rederived = new ArrayList<>();
     for (String base : terms.base()) {
       rederived.add(SubqueryTables.replace(base, this::newRows));
     }
-    rederived.add(SubqueryTables.replace(self(step, remaining), this::newRows));
-    List<String> insertedSeeds = new ArrayList<>();
-    insertedSeeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + rowId("__pgt_x.")
+    rederived.add(SubqueryTables.replace(self(terms.step(), remaining), this::newRows));
+    List<String> seeds = new ArrayList<>();
+    seeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + rowId("__pgt_x.")
         + " IN (SELECT __pgt_row_id FROM " + deletedIds + ") AND EXISTS (SELECT 1 FROM " + deletedIds + ")");
     for (String base : terms.base()) {
-      insertedSeeds.addAll(eachTableChanged(base, this::insertedRows, this::newRows));
+      seeds.addAll(eachTableChanged(base, this::insertedRows, this::newRows));
     }
-    insertedSeeds.addAll(eachTableChanged(self(step, remaining), this::insertedRows, this::newRows));
-    ctes.addRecursive(INSERTED, columns, notRemaining(union(insertedSeeds), deletedIds) + "\nUNION\n"
-        + notRemaining(SubqueryTables.replace(self(step, INSERTED), this::newRows), deletedIds));
-    String insertedIds = ctes.add("__pgt_riid", "SELECT " + list() + ", " + rowId("") + " AS __pgt_row_id FROM "
+    seeds.addAll(eachTableChanged(self(terms.step(), remaining), this::insertedRows, this::newRows));
+    ctes.addRecursive(INSERTED, columns, notRemaining(union(seeds), deletedIds) + "\nUNION\n"
+        + notRemaining(SubqueryTables.replace(self(terms.step(), INSERTED), this::newRows), deletedIds));
+    return ctes.add("__pgt_riid", "SELECT " + list() + ", " + rowId(INSERTED + ".") + " AS __pgt_row_id FROM "
         + INSERTED);
-    return ctes.statement(change("'D'", deletedIds, insertedIds) + "\nUNION ALL\n" + change("'I'", insertedIds, deletedIds));
   }
 
   /**
@@ -180,9 +194,13 @@ final class RecursiveDeltaRule {
     return String.join(", ", columns);
   }
 
-  /** The stream table's row id of a recursion row: as a projection of the recursion identifies it. */
+  /** The stream table's row id of a recursion row: a hash of its values (bigint ones marked, see {@link RowIds}). */
   private String rowId(String prefix) {
-    return context.rowId(List.of(RowIds.of(columns.stream().map(column -> prefix + column).toList())));
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      values.add(prefix + columns.get(i) + (context.outputs().get(i).type().equals("bigint") ? "::bigint" : ""));
+    }
+    return context.rowId(values);
   }
 
   /** The recursion's columns under the stream table's names. */
