@@ -28,7 +28,7 @@ class RecursiveRefreshTest {
   void createSources() {
     definitions = CatalogTesting.definitions(db);
     db.execute(CatalogTesting.DROP_ALL_STREAM_TABLES, "DROP TABLE IF EXISTS edges",
-        "CREATE TABLE edges (id serial PRIMARY KEY, src int, dst int, active boolean NOT NULL DEFAULT true)");
+        "CREATE TABLE edges (id serial PRIMARY KEY, src int NOT NULL, dst int NOT NULL, active boolean NOT NULL DEFAULT true)");
   }
 
   private void create(String name, String query) {

@@ -108,7 +108,7 @@ final class RecursiveDeltaRule {
     for (String base : terms.base()) {
       rederived.add(SubqueryTables.replace(base, this::newRows));
     }
-    rederived.add(SubqueryTables.replace(self(terms.step(), remaining), this::newRows));
+    rederived.add(SubqueryTables.replace(rederivedStep(remaining, deletedIds), this::newRows));
     List<String> seeds = new ArrayList<>();
     seeds.add("SELECT * FROM (" + union(rederived) + ") " + rows() + " WHERE " + rowId("__pgt_x.")
         + " IN (SELECT __pgt_row_id FROM " + deletedIds + ") AND EXISTS (SELECT 1 FROM " + deletedIds + ")");
@@ -161,7 +161,23 @@ final class RecursiveDeltaRule {
 
   /** The step with its reference to the recursion reading {@code rows}. */
   private static String self(String step, String rows) {
-    return step.replace(RecursionTerms.SELF, rows);
+    return step.replace(RecursionTerms.SELF, rows).replace(RecursionTerms.REDERIVED_ONLY, "true");
+  }
+
+  /**
+   * The step over {@code rows}, narrowed to the over-deleted rows' values in its outputs that
+   * are NOT NULL table columns, so PostgreSQL can start from those rows and probe the tables.
+   */
+  private String rederivedStep(String rows, String deletedIds) {
+    List<String> conditions = new ArrayList<>();
+    List<String> probes = recursion.terms().probes();
+    for (int i = 0; i < probes.size(); i++) {
+      if (probes.get(i) != null) {
+        conditions.add(probes.get(i) + " IN (SELECT " + columns.get(i) + " FROM " + deletedIds + ")");
+      }
+    }
+    return recursion.terms().step().replace(RecursionTerms.SELF, rows)
+        .replace(RecursionTerms.REDERIVED_ONLY, conditions.isEmpty() ? "true" : String.join(" AND ", conditions));
   }
 
   private String newRows(long oid) {

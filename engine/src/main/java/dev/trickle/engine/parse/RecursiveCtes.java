@@ -1,5 +1,6 @@
 package dev.trickle.engine.parse;
 
+import dev.trickle.engine.ColumnInfo;
 import dev.trickle.engine.RelationInfo;
 import dev.trickle.engine.SchemaCatalog;
 import dev.trickle.engine.InvalidQueryException;
@@ -18,6 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
@@ -125,21 +129,59 @@ final class RecursiveCtes {
     WithItem<?> copy = copy(item);
     SetOperationList union = (SetOperationList) unwrap(copy.getSelect());
     List<String> base = new ArrayList<>();
-    List<String> steps = new ArrayList<>();
+    String step = null;
+    List<String> probes = null;
     for (Select branch : union.getSelects()) {
       if (!(unwrap(branch) instanceof PlainSelect plain) || !monotone(plain) || readsATableTwice(plain)) {
         return null;
       }
+      List<String> columns = notNullColumns(plain, name);
       Table self = tokenize(plain, Set.of(name), name);
-      if (self != null) {
-        if (self.getAlias() == null) {
-          self.setAlias(new Alias(self.getName(), true));
-        }
-        self.setName(RecursionTerms.SELF);
+      if (self == null) {
+        base.add(plain.toString());
+        continue;
       }
-      (self == null ? base : steps).add(plain.toString());
+      if (step != null) {
+        return null;
+      }
+      if (self.getAlias() == null) {
+        self.setAlias(new Alias(self.getName(), true));
+      }
+      self.setName(RecursionTerms.SELF);
+      Expression hook = new Column(RecursionTerms.REDERIVED_ONLY);
+      plain.setWhere(plain.getWhere() == null ? hook : new AndExpression(new ParenthesedExpressionList<>(plain.getWhere()), hook));
+      step = plain.toString();
+      probes = columns;
     }
-    return steps.size() == 1 ? new RecursionTerms(base, steps.get(0)) : null;
+    return step == null ? null : new RecursionTerms(base, step, probes);
+  }
+
+  /**
+   * For each output of a term, the {@code alias.column} it is when that is a NOT NULL column of
+   * a table the term reads (not the recursion {@code name}), else null.
+   */
+  private List<String> notNullColumns(PlainSelect plain, String name) {
+    Map<String, Table> scope = new LinkedHashMap<>();
+    List<Table> found = new ArrayList<>();
+    collect(plain, found);
+    for (Table table : found) {
+      if (!(table.getSchemaName() == null && Expressions.unquote(table.getName()).equals(name))) {
+        scope.put(Expressions.unquote(table.getAlias() == null ? table.getName() : table.getAlias().getName()), table);
+      }
+    }
+    List<String> columns = new ArrayList<>();
+    for (SelectItem<?> item : plain.getSelectItems()) {
+      String probe = null;
+      if (item.getExpression() instanceof Column column && column.getTable() != null && column.getTable().getName() != null) {
+        Table table = scope.get(Expressions.unquote(column.getTable().getName()));
+        String columnName = Expressions.unquote(column.getColumnName());
+        if (table != null && relation(table).column(columnName).filter(ColumnInfo::notNull).isPresent()) {
+          probe = column.getTable().getName() + "." + column.getColumnName();
+        }
+      }
+      columns.add(probe);
+    }
+    return columns;
   }
 
   private boolean monotone(PlainSelect plain) {
