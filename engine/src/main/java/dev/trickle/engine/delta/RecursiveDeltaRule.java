@@ -92,7 +92,7 @@ final class RecursiveDeltaRule {
         this::oldRows));
     ctes.addRecursive(DELETED, columns, union(seeds) + "\nUNION\n"
         + SubqueryTables.replace(self(terms.step(), DELETED), this::oldRows));
-    return ctes.add("__pgt_rdid", "SELECT " + list() + ", " + rowId(DELETED + ".") + " AS __pgt_row_id FROM " + DELETED);
+    return ctes.add("__pgt_rdid", identified(DELETED));
   }
 
   /**
@@ -118,8 +118,12 @@ final class RecursiveDeltaRule {
     seeds.addAll(eachTableChanged(self(terms.step(), remaining), this::insertedRows, this::newRows));
     ctes.addRecursive(INSERTED, columns, notRemaining(union(seeds), deletedIds) + "\nUNION\n"
         + notRemaining(SubqueryTables.replace(self(terms.step(), INSERTED), this::newRows), deletedIds));
-    return ctes.add("__pgt_riid", "SELECT " + list() + ", " + rowId(INSERTED + ".") + " AS __pgt_row_id FROM "
-        + INSERTED);
+    return ctes.add("__pgt_riid", identified(INSERTED));
+  }
+
+  /** A recursive CTE's rows with their row ids. */
+  private String identified(String recursive) {
+    return "SELECT " + list() + ", " + rowId(recursive + ".") + " AS __pgt_row_id FROM " + recursive;
   }
 
   /**
@@ -193,8 +197,7 @@ final class RecursiveDeltaRule {
   }
 
   private String insertedRows(long oid) {
-    return "(SELECT " + context.sources().quotedColumns(relation(oid)) + " FROM "
-        + context.sources().deltaCte(relation(oid), ctes) + " WHERE __pgt_w > 0)";
+    return context.sources().insertedRows(relation(oid), ctes);
   }
 
   private RelationInfo relation(long oid) {

@@ -91,6 +91,11 @@ final class SourceDeltas {
     return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0)";
   }
 
+  /** The new versions of the rows of a relation the change inserted or updated. */
+  String insertedRows(RelationInfo relation, Ctes ctes) {
+    return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w > 0)";
+  }
+
   private static String quotedKey(RelationInfo relation) {
     return String.join(", ", relation.key().stream().map(Sql::identifier).toList());
   }

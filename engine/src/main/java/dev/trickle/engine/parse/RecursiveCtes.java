@@ -45,6 +45,7 @@ final class RecursiveCtes {
   private static final String DEPTH = "__pgt_depth";
   private final SchemaCatalog catalog;
   private final Map<String, TableItem> tables = new LinkedHashMap<>();
+  private final Map<String, RelationInfo> relations = new java.util.HashMap<>();
 
   private RecursiveCtes(SchemaCatalog catalog) {
     this.catalog = catalog;
@@ -162,13 +163,7 @@ final class RecursiveCtes {
    */
   private List<String> notNullColumns(PlainSelect plain, String name) {
     Map<String, Table> scope = new LinkedHashMap<>();
-    List<Table> found = new ArrayList<>();
-    collect(plain, found);
-    for (Table table : found) {
-      if (!(table.getSchemaName() == null && Expressions.unquote(table.getName()).equals(name))) {
-        scope.put(Expressions.unquote(table.getAlias() == null ? table.getName() : table.getAlias().getName()), table);
-      }
-    }
+    scope(plain.getFromItem(), plain.getJoins(), Set.of(name), scope, new ArrayList<>(), new java.util.IdentityHashMap<>());
     List<String> columns = new ArrayList<>();
     for (SelectItem<?> item : plain.getSelectItems()) {
       String probe = null;
@@ -370,12 +365,17 @@ final class RecursiveCtes {
     return text.startsWith("RECURSIVE ") ? text.substring("RECURSIVE ".length()) : text;
   }
 
+  /** The relation a table names, looked up once per compilation; only keyed tables and stream tables are followed. */
   private RelationInfo relation(Table table) {
     if (table.getSchemaName() == null) {
       throw new UnsupportedQueryException("system relation " + table.getName() + " inside WITH RECURSIVE");
     }
     String schema = Expressions.unquote(table.getSchemaName());
     String name = Expressions.unquote(table.getName());
+    return relations.computeIfAbsent(schema + "." + name, key -> followed(schema, name));
+  }
+
+  private RelationInfo followed(String schema, String name) {
     RelationInfo relation = catalog.relation(schema, name)
         .orElseThrow(() -> new InvalidQueryException("relation " + schema + "." + name + " does not exist"));
     if (relation.kind() != RelationInfo.Kind.TABLE && relation.kind() != RelationInfo.Kind.STREAM_TABLE) {
