@@ -88,9 +88,14 @@ final class ProgramContext {
     return SubqueryTables.replace(sql, oid -> sources.relation(oid).qualifiedName());
   }
 
-  /** The SQL with the tables of expression subqueries read as they were before the change. */
+  /**
+   * The SQL with the tables of expression subqueries read as they were before the change
+   * (single-table EXISTS split into the kept rows and the old images, see {@link OldExists}).
+   */
   String oldTables(String sql, Ctes ctes) {
-    return SubqueryTables.replace(sql, oid -> sources.oldRows(sources.relation(oid), ctes));
+    String split = OldExists.split(sql, oid -> sources.keptRows(sources.relation(oid), ctes),
+        oid -> sources.touchedOldRows(sources.relation(oid), ctes));
+    return SubqueryTables.replace(split, oid -> sources.oldRows(sources.relation(oid), ctes));
   }
 
   SchemaCatalog catalog() {

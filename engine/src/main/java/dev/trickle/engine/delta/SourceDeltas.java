@@ -79,6 +79,13 @@ final class SourceDeltas {
         + ", true FROM " + delta + " WHERE __pgt_w < 0) __pgt_old WHERE __pgt_keep)";
   }
 
+  /** The current rows of a relation the change left alone. */
+  String keptRows(RelationInfo relation, Ctes ctes) {
+    String key = quotedKey(relation);
+    return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE NOT ((" + key
+        + ") IN (SELECT " + key + " FROM " + deltaCte(relation, ctes) + ")))";
+  }
+
   /** The current versions of the rows of a relation the change touched. */
   String touchedNewRows(RelationInfo relation, Ctes ctes) {
     String key = quotedKey(relation);
