@@ -333,6 +333,36 @@ EXCEPTION WHEN invalid_text_representation THEN
         quote_literal(v_setting) USING ERRCODE = 'invalid_parameter_value';
 END $$;
 
+-- The part of a value its hash loses: PostgreSQL hashes bigint and the types stored as one
+-- (timestamp, timestamptz, time, timetz, xid8, pg_lsn) by folding the two halves into 32 bits,
+-- so row ids hashing such values (group keys, DISTINCT rows, recursion rows) would collide
+-- among a few tens of thousands of values (2000-01-01 00:00 and 01:11:34.967297 have one hash).
+-- Row ids hash the value and _unfolded of it: its exact number for those types, NULL for all
+-- others (anyelement; smallint, integer and date have their own so that a call with them is
+-- not ambiguous, as they cast implicitly to bigint or timestamps). Inlined by the planner.
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value anyelement)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value smallint)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value integer)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value date)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value bigint)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_value::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value xid8)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_value::text::numeric $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value pg_lsn)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_value - '0/0'::pg_lsn $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value timestamp)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(epoch FROM p_value) $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value timestamptz)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(epoch FROM p_value) $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value time)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(epoch FROM p_value) $$;
+CREATE OR REPLACE FUNCTION pgtrickle._unfolded(p_value timetz)
+RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(epoch FROM p_value) $$;
+
 -- How many levels a WITH RECURSIVE ... UNION ALL in a stream table's query may go before it
 -- fails (a cycle in the data never ends such a recursion): the setting
 -- pgtrickle.max_recursion_depth (ALTER DATABASE ... SET, or SET in the session), 1000 when

@@ -123,6 +123,32 @@ class DifferentialRefreshTest {
   }
 
   @Test
+  void shouldTellApartGroupsWhoseKeysHashAlikeWhenFolded() {
+    // Timestamps are hashed as bigints (microseconds since 2000): 2000-01-01 00:00 and
+    // 4,294,967,297 µs later fold to the same 32 bits, as do the bigints 0 and 2^32 + 1.
+    db.execute("DROP TABLE IF EXISTS ticks", "CREATE TABLE ticks (id serial PRIMARY KEY, at timestamp, "
+        + "at_tz timestamptz, n bigint, v int)", "SET TimeZone = 'UTC'",
+        "INSERT INTO ticks (at, at_tz, n, v) VALUES ('2000-01-01 00:00', '2000-01-01 00:00+00', 0, 1), "
+            + "('2000-01-01 01:11:34.967297', '2000-01-01 01:11:34.967297+00', 4294967297, 2)");
+    create("per_at", "SELECT at, sum(v) AS total FROM ticks GROUP BY at", RefreshMode.DIFFERENTIAL);
+    create("per_at_tz", "SELECT at_tz, count(*) AS rows FROM ticks GROUP BY at_tz", RefreshMode.DIFFERENTIAL);
+    create("per_n", "SELECT n, sum(v) AS total FROM ticks GROUP BY n", RefreshMode.DIFFERENTIAL);
+    create("distinct_at", "SELECT DISTINCT at FROM ticks", RefreshMode.DIFFERENTIAL);
+    db.execute("INSERT INTO ticks (at, at_tz, n, v) VALUES ('2000-01-01 00:00', '2000-01-01 00:00+00', 0, 10)",
+        "SET TimeZone = 'America/New_York'", "SELECT pgtrickle.refresh_stream_table('per_at')",
+        "SELECT pgtrickle.refresh_stream_table('per_at_tz')", "SELECT pgtrickle.refresh_stream_table('per_n')",
+        "SELECT pgtrickle.refresh_stream_table('distinct_at')", "SET TimeZone = 'UTC'");
+    assertEquals(List.of(List.of(11L), List.of(2L)), db.query("SELECT total FROM per_at ORDER BY at"));
+    assertEquals(List.of(List.of(2L), List.of(1L)), db.query("SELECT rows FROM per_at_tz ORDER BY at_tz"));
+    assertEquals(List.of(List.of(11L), List.of(2L)), db.query("SELECT total FROM per_n ORDER BY n"));
+    assertEquals(List.of(List.of(2L)), db.query("SELECT count(*) FROM distinct_at"));
+    for (String table : List.of("per_at", "per_at_tz", "per_n", "distinct_at")) {
+      assertEquals("DIFFERENTIAL", lastAction(db, table));
+      assertMatchesQuery(db, table, "after a change to one of two groups whose keys fold alike");
+    }
+  }
+
+  @Test
   void shouldKeepTheSingleRowOfAGlobalAggregateWhenItsSourceEmpties() {
     create("totals", "SELECT count(*) AS n, sum(score) AS total, max(score) AS best FROM game_scores",
         RefreshMode.DIFFERENTIAL);
