@@ -90,12 +90,11 @@ final class ProgramContext {
 
   /**
    * The SQL with the tables of expression subqueries read as they were before the change
-   * (single-table EXISTS split into the kept rows and the old images, see {@link OldExists}).
+   * (subqueries reading one table shaped for PostgreSQL's planner, see {@link OldSubqueries}).
    */
   String oldTables(String sql, Ctes ctes) {
-    String split = OldExists.split(sql, oid -> sources.keptRows(sources.relation(oid), ctes),
-        oid -> sources.touchedOldRows(sources.relation(oid), ctes));
-    return SubqueryTables.replace(split, oid -> sources.oldRows(sources.relation(oid), ctes));
+    String rendered = new OldSubqueries(sources::relation, sources.oldRendering(ctes)).render(sql);
+    return SubqueryTables.replace(rendered, oid -> sources.oldRows(sources.relation(oid), ctes));
   }
 
   SchemaCatalog catalog() {

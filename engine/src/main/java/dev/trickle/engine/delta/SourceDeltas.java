@@ -71,19 +71,50 @@ final class SourceDeltas {
    * it stays a subquery that can be rescanned per outer row (a bare CTE scan cannot).
    */
   String oldRows(RelationInfo relation, Ctes ctes) {
+    return oldRows(relation, ctes, null);
+  }
+
+  /** {@link #oldRows}, the old images only those passing {@code gate} (SQL) when it is not null. */
+  private String oldRows(RelationInfo relation, Ctes ctes, String gate) {
     String key = quotedKey(relation);
     String columns = quotedColumns(relation);
     String delta = deltaCte(relation, ctes);
     return "(SELECT " + columns + " FROM (SELECT " + columns + ", NOT ((" + key + ") IN (SELECT " + key + " FROM "
         + delta + ")) AS __pgt_keep FROM " + relation.qualifiedName() + " UNION ALL SELECT " + columns
-        + ", true FROM " + delta + " WHERE __pgt_w < 0) __pgt_old WHERE __pgt_keep)";
+        + ", true FROM " + delta + " WHERE __pgt_w < 0" + (gate == null ? "" : " AND " + gate)
+        + ") __pgt_old WHERE __pgt_keep)";
   }
 
-  /** The current rows of a relation the change left alone. */
-  String keptRows(RelationInfo relation, Ctes ctes) {
-    String key = quotedKey(relation);
-    return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE NOT ((" + key
-        + ") IN (SELECT " + key + " FROM " + deltaCte(relation, ctes) + ")))";
+  /**
+   * How expression subqueries read their tables' rows before the change (see
+   * {@link OldSubqueries}), defining the change CTEs in {@code ctes}.
+   */
+  OldSubqueries.Rendering oldRendering(Ctes ctes) {
+    return new OldSubqueries.Rendering() {
+      @Override
+      public String kept(RelationInfo relation) {
+        String key = quotedKey(relation);
+        return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE NOT ((" + key
+            + ") IN (SELECT " + key + " FROM " + deltaCte(relation, ctes) + ")))";
+      }
+
+      @Override
+      public String imaged(RelationInfo relation, String gate) {
+        return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0"
+            + (gate == null ? "" : " AND " + gate) + ")";
+      }
+
+      @Override
+      public String old(RelationInfo relation, String gate) {
+        return oldRows(relation, ctes, gate);
+      }
+
+      @Override
+      public String imagedValues(RelationInfo relation, List<String> columns) {
+        return "SELECT " + String.join(", ", columns.stream().map(Sql::identifier).toList()) + " FROM "
+            + deltaCte(relation, ctes) + " WHERE __pgt_w < 0";
+      }
+    };
   }
 
   /** The current versions of the rows of a relation the change touched. */
