@@ -86,7 +86,15 @@ final class AffectedRowsDeltaRule {
     return names;
   }
 
-  /** The identifying keys of every row involving a touched row, or reading one through a subquery. */
+  /**
+   * The identifying keys of every row involving a touched row, or reading one through a
+   * subquery. More keys than that only cost work (a candidate's rows are recomputed exactly, on
+   * both states), so a touched row's old version is joined with the other items' current rows
+   * and, separately, with their old images, rather than with their old rows (the union of the
+   * untouched current rows and the old images): PostgreSQL probes a table's index but rescans
+   * a union's images once per outer row. Only the first {@link JoinDeltaRule#MAX_DISTRIBUTED}
+   * other items are split so; later ones stay unions.
+   */
   private static String candidates(CoreQuery core, List<String> lineage, Ctes ctes, ProgramContext context) {
     String safe = safeConditions(core);
     List<String> names = names(lineage.size());
@@ -96,14 +104,26 @@ final class AffectedRowsDeltaRule {
     }
     String list = String.join(", ", columns);
     List<String> parts = new ArrayList<>();
-    for (RenderedItem touched : core.items().stream().filter(RenderedItem::changes).toList()) {
+    List<RenderedItem> changing = core.items().stream().filter(RenderedItem::changes).toList();
+    for (RenderedItem touched : changing) {
       String alias = touched.alias();
       String present = core.preserved().contains(alias) ? null
           : touched.lineage().stream().map(key -> key + " IS NOT NULL").collect(Collectors.joining(" AND "));
       String where = safe == null ? present : present == null ? safe : safe + " AND " + present;
       parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where, ctes));
-      parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_OLD : ItemForm.OLD_EXACT,
-          where, ctes));
+      List<String> others = changing.stream().map(RenderedItem::alias).filter(a -> !a.equals(alias)).toList();
+      List<String> split = others.subList(0, Math.min(others.size(), JoinDeltaRule.MAX_DISTRIBUTED));
+      for (int subset = 0; subset < 1 << split.size(); subset++) {
+        Set<String> imaged = new java.util.HashSet<>();
+        for (int bit = 0; bit < split.size(); bit++) {
+          if ((subset & 1 << bit) != 0) {
+            imaged.add(split.get(bit));
+          }
+        }
+        Function<String, ItemForm> forms = a -> a.equals(alias) || imaged.contains(a) ? ItemForm.TOUCHED_OLD
+            : split.contains(a) ? ItemForm.NEW : ItemForm.OLD_EXACT;
+        parts.add("SELECT " + list + core.fromWhere(forms, where, ctes));
+      }
       if (present != null) {
         parts.addAll(paddedCandidates(core, alias, list, safe, present, ctes));
       }
