@@ -113,13 +113,7 @@ final class AffectedRowsDeltaRule {
       parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where, ctes));
       List<String> others = changing.stream().map(RenderedItem::alias).filter(a -> !a.equals(alias)).toList();
       List<String> split = others.subList(0, Math.min(others.size(), JoinDeltaRule.MAX_DISTRIBUTED));
-      for (int subset = 0; subset < 1 << split.size(); subset++) {
-        Set<String> imaged = new java.util.HashSet<>();
-        for (int bit = 0; bit < split.size(); bit++) {
-          if ((subset & 1 << bit) != 0) {
-            imaged.add(split.get(bit));
-          }
-        }
+      for (Set<String> imaged : JoinDeltaRule.subsets(split)) {
         Function<String, ItemForm> forms = a -> a.equals(alias) || imaged.contains(a) ? ItemForm.TOUCHED_OLD
             : split.contains(a) ? ItemForm.NEW : ItemForm.OLD_EXACT;
         parts.add("SELECT " + list + core.fromWhere(forms, where, ctes));

@@ -40,19 +40,28 @@ final class JoinDeltaRule {
       String delta = items.get(changed).alias();
       List<String> distributed = old.subList(0, Math.min(old.size(), MAX_DISTRIBUTED));
       Set<String> unioned = new HashSet<>(old.subList(distributed.size(), old.size()));
-      for (int subset = 0; subset < 1 << distributed.size(); subset++) {
-        Set<String> changes = new HashSet<>();
-        for (int bit = 0; bit < distributed.size(); bit++) {
-          if ((subset & 1 << bit) != 0) {
-            changes.add(distributed.get(bit));
-          }
-        }
+      for (Set<String> changes : subsets(distributed)) {
         Function<String, ItemForm> forms = alias -> alias.equals(delta) || changes.contains(alias) ? ItemForm.DELTA
             : unioned.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
         branches.add(branch(core, select, forms, changes.size() % 2 == 1, ctes));
       }
     }
     return String.join("\nUNION ALL\n", branches);
+  }
+
+  /** Every subset of the aliases, the empty one first: one branch per choice of which items take their second part. */
+  static List<Set<String>> subsets(List<String> aliases) {
+    List<Set<String>> subsets = new ArrayList<>();
+    for (int subset = 0; subset < 1 << aliases.size(); subset++) {
+      Set<String> chosen = new HashSet<>();
+      for (int bit = 0; bit < aliases.size(); bit++) {
+        if ((subset & 1 << bit) != 0) {
+          chosen.add(aliases.get(bit));
+        }
+      }
+      subsets.add(chosen);
+    }
+    return subsets;
   }
 
   private static String branch(CoreQuery core, List<String> select, Function<String, ItemForm> forms, boolean negated,

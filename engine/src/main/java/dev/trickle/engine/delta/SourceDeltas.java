@@ -100,8 +100,7 @@ final class SourceDeltas {
 
       @Override
       public String imaged(RelationInfo relation, String gate) {
-        return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0"
-            + (gate == null ? "" : " AND " + gate) + ")";
+        return oldImages(relation, ctes, gate);
       }
 
       @Override
@@ -126,7 +125,13 @@ final class SourceDeltas {
 
   /** The old versions of the rows of a relation the change touched. */
   String touchedOldRows(RelationInfo relation, Ctes ctes) {
-    return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0)";
+    return oldImages(relation, ctes, null);
+  }
+
+  /** The old images of a relation's touched rows, only those passing {@code gate} (SQL) when it is not null. */
+  private String oldImages(RelationInfo relation, Ctes ctes, String gate) {
+    return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w < 0"
+        + (gate == null ? "" : " AND " + gate) + ")";
   }
 
   /** The new versions of the rows of a relation the change inserted or updated. */
