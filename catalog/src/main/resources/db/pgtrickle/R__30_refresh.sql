@@ -585,7 +585,9 @@ BEGIN
     v_own_xid := pgtrickle._xid(pg_current_xact_id_if_assigned());
     v_own_cid := nextval('pgtrickle.change_seq');
 
-    IF v_st.is_populated AND NOT v_st.needs_reinit THEN
+    -- A manual refresh of a FULL table recomputes it whether or not a source changed, as
+    -- REFRESH MATERIALIZED VIEW does: its query may read stable functions such as now().
+    IF v_st.is_populated AND NOT v_st.needs_reinit AND NOT (p_initiated_by = 'MANUAL' AND v_st.refresh_mode = 'FULL') THEN
         v_snapshot := pg_current_snapshot();
         IF NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid) THEN
             v_action := 'NO_DATA';

@@ -4,6 +4,7 @@ import static dev.trickle.catalog.CatalogTesting.assertMatchesQuery;
 import static dev.trickle.catalog.CatalogTesting.lastAction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trickle.protocol.RefreshMode;
 import dev.trickle.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,9 +23,12 @@ class FrontierTest {
         CatalogTesting.DROP_ALL_STREAM_TABLES,
         "DROP TABLE IF EXISTS scores",
         "CREATE TABLE scores (player int, points int)",
-        "INSERT INTO scores VALUES (1, 10), (2, 20)",
-        "SELECT pgtrickle.create_stream_table('totals', 'SELECT player, sum(points) AS points FROM scores GROUP BY player', '1m', 'FULL')",
-        "SELECT pgtrickle.create_stream_table('grand_total', 'SELECT sum(points) AS points FROM totals', '1m', 'FULL')");
+        "INSERT INTO scores VALUES (1, 10), (2, 20)");
+    StreamTableDefinitions definitions = CatalogTesting.definitions(db);
+    definitions.create(new StreamTableDefinition("totals", "SELECT player, sum(points) AS points FROM scores GROUP BY player",
+        "1m", RefreshMode.DIFFERENTIAL, true));
+    definitions.create(new StreamTableDefinition("grand_total", "SELECT sum(points) AS points FROM totals", "1m",
+        RefreshMode.DIFFERENTIAL, true));
   }
 
   @Test
@@ -37,7 +41,7 @@ class FrontierTest {
       writer.commit();
     }
     db.execute("SELECT pgtrickle.refresh_stream_table('totals')");
-    assertEquals("FULL", lastAction(db, "totals"));
+    assertEquals("DIFFERENTIAL", lastAction(db, "totals"));
     assertEquals(3, db.queryLong("SELECT count(*) FROM totals"));
     assertMatchesQuery(db, "totals", "after the late writer");
   }
@@ -55,7 +59,7 @@ class FrontierTest {
     }
     assertEquals(2, db.queryLong("SELECT count(*) FROM totals"));
     db.execute("SELECT pgtrickle.refresh_stream_table('totals')");
-    assertEquals("FULL", lastAction(db, "totals"));
+    assertEquals("DIFFERENTIAL", lastAction(db, "totals"));
     assertEquals(3, db.queryLong("SELECT count(*) FROM totals"));
   }
 
@@ -72,7 +76,7 @@ class FrontierTest {
     db.execute("BEGIN; SELECT pgtrickle.refresh_stream_table('totals'); INSERT INTO scores VALUES (5, 50); COMMIT");
     assertEquals(2, db.queryLong("SELECT count(*) FROM totals"));
     db.execute("SELECT pgtrickle.refresh_stream_table('totals')");
-    assertEquals("FULL", lastAction(db, "totals"));
+    assertEquals("DIFFERENTIAL", lastAction(db, "totals"));
     assertMatchesQuery(db, "totals", "after the write that followed the refresh");
   }
 

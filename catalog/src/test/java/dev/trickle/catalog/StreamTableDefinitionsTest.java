@@ -143,7 +143,8 @@ class StreamTableDefinitionsTest {
     assertInstanceOf(RefreshOutcome.Unchanged.class, refresher.refreshScheduled(catalog.find("t").id()));
     assertEquals(recorded, catalog.history("t", 100).size(), "a scheduled refresh with nothing to do is not recorded");
     assertTrue(catalog.find("t").lastRefreshAt().isAfter(before), "but the table's refresh time moves on");
-    assertEquals(RefreshAction.NO_DATA, refresher.refreshNow("t").action(), "a manual one is always recorded");
+    assertEquals(RefreshAction.FULL, refresher.refreshNow("t").action(),
+        "a manual refresh of a FULL table recomputes it, changes or not, and is recorded");
   }
 
   @Test
