@@ -65,6 +65,30 @@ class RefreshCompilerTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "SELECT o.id FROM public.orders o WHERE o.amount > 5 AND o.region <> 'x'"
+          + "|FROM {{changes:16384}} \"o\" WHERE __pgt_op IN ('I', 'D') AND ((o.amount > 5) AND (o.region <> 'x'))",
+      "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region "
+          + "WHERE (o.amount > 5 AND r.manager = 'a') OR (o.amount < 2 AND r.manager = 'b')"
+          + "|FROM {{changes:16384}} \"o\" WHERE __pgt_op IN ('I', 'D') AND ((o.amount > 5) OR (o.amount < 2))",
+      "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region "
+          + "WHERE o.amount > 5 OR r.manager = 'b'|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
+      "SELECT o.id FROM public.regions r LEFT JOIN public.orders o ON o.region = r.name WHERE o.amount > 5"
+          + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
+      "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region JOIN public.regions s "
+          + "ON s.manager = r.manager WHERE o.amount > 5|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
+      "SELECT a.id FROM public.orders a JOIN public.orders b ON b.id = a.id WHERE a.amount > 5"
+          + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
+      "SELECT o.id FROM public.orders o WHERE o.amount > 5 AND o.amount < (SELECT max(p.amount) FROM public.orders p)"
+          + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')"})
+  void shouldConsolidateAChangeFromTheRowsTheWhereClauseCanKeepOnly(String query, String consolidated) {
+    Compilation compilation = compiler.compile("public.filtered", query, RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("id", "integer")));
+    String delta = compilation.program().deltaSql().replaceAll("\\s+", " ");
+    assertTrue(delta.contains(consolidated), delta);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "SELECT a.id FROM public.orders a LEFT JOIN public.orders b ON b.id = a.id RIGHT JOIN public.regions r "
           + "ON r.name = coalesce(b.region, a.region)"
           + "|RIGHT JOIN whose condition can match NULL-padded rows of b (compare a column of b with =, <, >, <=, >= or <> in it)",

@@ -62,6 +62,7 @@ final class ProgramContext {
     }
     if (query instanceof RecursiveQuery recursive) {
       recursive.tables().forEach(sources::register);
+      sources.registerTokens(recursive.sql());
       return;
     }
     Block block = (Block) query;
@@ -70,12 +71,21 @@ final class ProgramContext {
         if (item instanceof TableItem table) {
           sources.register(table);
           block.subqueries().forEach(subquery -> sources.registerReferenced(table, subquery.sql()));
+          String condition = PushedFilters.of(block, table);
+          if (condition != null) {
+            sources.pushFilter(table, condition);
+          }
         } else if (item instanceof DerivedItem derived) {
           register(derived.query());
+        } else if (item instanceof LateralItem lateral) {
+          sources.registerTokens(lateral.rows());
         }
       }
     }
-    block.subqueries().forEach(subquery -> register(subquery.query()));
+    block.subqueries().forEach(subquery -> {
+      sources.registerTokens(subquery.sql());
+      register(subquery.query());
+    });
   }
 
   /** The column types of a generated query, asked of the catalog (subquery tables read as they are now). */

@@ -3,8 +3,11 @@ package dev.trickle.engine.delta;
 import dev.trickle.engine.ColumnInfo;
 import dev.trickle.engine.RelationInfo;
 import dev.trickle.engine.Sql;
+import dev.trickle.engine.model.SubqueryTables;
 import dev.trickle.engine.model.TableItem;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +24,14 @@ import java.util.regex.Pattern;
 final class SourceDeltas {
   private final Map<Long, Set<String>> columns = new LinkedHashMap<>();
   private final Map<Long, RelationInfo> relations = new LinkedHashMap<>();
+  private final Map<Long, Integer> items = new HashMap<>();
+  private final Set<Long> tokenized = new HashSet<>();
+  private final Map<Long, TableItem> filteredItems = new HashMap<>();
+  private final Map<Long, String> filters = new HashMap<>();
 
   /** Registers an item's relation and columns (before any SQL is rendered). */
   void register(TableItem item) {
+    items.merge(item.relation().oid(), 1, Integer::sum);
     relations.put(item.relation().oid(), item.relation());
     Set<String> needed = columns.computeIfAbsent(item.relation().oid(), key -> new LinkedHashSet<>());
     needed.addAll(item.relation().key());
@@ -45,6 +53,23 @@ final class SourceDeltas {
     }
   }
 
+  /** Registers the tables a query text reads by {@link SubqueryTables} tokens (their changes are never filtered). */
+  void registerTokens(String sql) {
+    tokenized.addAll(SubqueryTables.oids(sql));
+  }
+
+  /**
+   * Registers the condition (SQL over the item's alias) that every row the query outputs
+   * implies on the item's rows (see {@link PushedFilters}). When the item is its relation's only
+   * one in the query, and no subquery reads the relation, the relation's change is consolidated
+   * from the images that pass it: rows failing it are filtered out above the item in every state,
+   * so whether their change is seen does not matter, and far fewer rows are consolidated.
+   */
+  void pushFilter(TableItem item, String condition) {
+    filteredItems.put(item.relation().oid(), item);
+    filters.put(item.relation().oid(), condition);
+  }
+
   /** The columns rendered for a relation: key first, then used columns in table order. */
   List<String> columnsOf(RelationInfo relation) {
     Set<String> needed = columns.get(relation.oid());
@@ -58,9 +83,13 @@ final class SourceDeltas {
   String deltaCte(RelationInfo relation, Ctes ctes) {
     String list = quotedColumns(relation);
     String weight = "sum(CASE WHEN __pgt_op = 'I' THEN 1 ELSE -1 END)";
-    return ctes.addNamed("__pgt_d" + relation.oid(),
-        "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + relation.oid() + "}} __pgt_c\n"
-            + " WHERE __pgt_op IN ('I', 'D')\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
+    long oid = relation.oid();
+    boolean filtered = filters.containsKey(oid) && items.get(oid) == 1 && !tokenized.contains(oid);
+    return ctes.addNamed("__pgt_d" + oid,
+        "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + oid + "}} "
+            + (filtered ? Sql.identifier(filteredItems.get(oid).alias()) : "__pgt_c") + "\n"
+            + " WHERE __pgt_op IN ('I', 'D')" + (filtered ? " AND " + filters.get(oid) : "") + "\n GROUP BY " + list
+            + "\nHAVING " + weight + " <> 0");
   }
 
   /**
