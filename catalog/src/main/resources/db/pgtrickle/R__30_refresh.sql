@@ -21,6 +21,8 @@ DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, 
 DROP FUNCTION IF EXISTS pgtrickle._has_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer, text);
 DROP FUNCTION IF EXISTS pgtrickle._source_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer);
 DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, integer, bigint);
+DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, boolean, bigint, bigint);
+DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, bigint, bigint);
 
 CREATE OR REPLACE FUNCTION pgtrickle._lock_namespace()
 RETURNS integer
@@ -126,13 +128,14 @@ BEGIN
         pgtrickle._columns(p_st.pgt_relid, 'user'), p_st.defining_query);
 END $$;
 
--- A program's delta SQL with its placeholders filled in for this refresh.
-CREATE OR REPLACE FUNCTION pgtrickle._delta_rows_sql(
-    p_st pgtrickle.pgt_stream_tables, p_own_xid bigint, p_own_cid bigint)
+-- SQL with each {{changes:OID}} of the stream table's sources replaced by the rows of that
+-- source's change buffer between the stream table's frontier and the statement's snapshot.
+CREATE OR REPLACE FUNCTION pgtrickle._with_changes(
+    p_st pgtrickle.pgt_stream_tables, p_sql text, p_own_xid bigint, p_own_cid bigint)
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_sql text := replace(p_st.refresh_program->>'delta_sql', '{{self}}', pgtrickle._qualified(p_st.pgt_relid));
+    v_sql text := p_sql;
     v_source text;
 BEGIN
     FOR v_source IN SELECT jsonb_array_elements_text(p_st.refresh_program->'sources') LOOP
@@ -143,6 +146,57 @@ BEGIN
     END LOOP;
     RETURN v_sql;
 END $$;
+
+-- A program's delta SQL with its placeholders filled in for this refresh.
+CREATE OR REPLACE FUNCTION pgtrickle._delta_rows_sql(
+    p_st pgtrickle.pgt_stream_tables, p_own_xid bigint, p_own_cid bigint)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT pgtrickle._with_changes(p_st, replace(p_st.refresh_program->>'delta_sql', '{{self}}',
+                                                 pgtrickle._qualified(p_st.pgt_relid)), p_own_xid, p_own_cid)
+$$;
+
+-- Delta SQL without the UNION ALL branches that read the change of a source in p_unchanged
+-- (the compiler marks a prunable branch /*<pgt ID NEEDS*/ ... /*</pgt ID*/, NEEDS being the
+-- sources of each item whose change it reads: "1|2,3" reads one item changing with source 1 or
+-- 2 and one changing with source 3). A multi-way join's delta has a branch per choice of
+-- changed items; PostgreSQL plans them all, so dropping those that are empty this time cuts
+-- planning, which dominated such refreshes.
+CREATE OR REPLACE FUNCTION pgtrickle._prune_branches(p_sql text, p_unchanged oid[])
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_sql text := p_sql;
+    v_marker text[];
+    v_start integer;
+    v_end_token text;
+BEGIN
+    IF coalesce(cardinality(p_unchanged), 0) = 0 THEN
+        RETURN p_sql;
+    END IF;
+    FOR v_marker IN SELECT regexp_matches(p_sql, '/\*<pgt ([0-9]+) ([0-9|,]+)\*/', 'g') LOOP
+        CONTINUE WHEN NOT EXISTS (
+            SELECT 1 FROM unnest(string_to_array(v_marker[2], ',')) AS item(sources)
+             WHERE string_to_array(item.sources, '|')::oid[] <@ p_unchanged);
+        v_start := strpos(v_sql, '/*<pgt ' || v_marker[1] || ' ');
+        CONTINUE WHEN v_start = 0;  -- inside a branch already dropped
+        v_end_token := '/*</pgt ' || v_marker[1] || '*/';
+        v_sql := left(v_sql, v_start - 1) || substr(v_sql, strpos(v_sql, v_end_token) + length(v_end_token));
+    END LOOP;
+    RETURN v_sql;
+END $$;
+
+-- A condition, true when none of p_sources has a change between the stream table's frontier
+-- and the statement's snapshot: a refresh that dropped branches on an earlier look checks it
+-- in its own statement, since a source may have committed a change in between.
+CREATE OR REPLACE FUNCTION pgtrickle._unchanged_sql(
+    p_st pgtrickle.pgt_stream_tables, p_sources oid[], p_own_xid bigint, p_own_cid bigint)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT pgtrickle._with_changes(p_st, string_agg(format('NOT EXISTS (SELECT 1 FROM {{changes:%s}} __pgt_u)', s), ' AND '),
+                                   p_own_xid, p_own_cid)
+      FROM unnest(p_sources) s
+$$;
 
 -- The single statement of a refresh, as a template: {{rows}} stands for full-contents SQL
 -- (p_full) or delta SQL, {{own_cid}}, {{frontier}}, {{frontier_xid}}, {{frontier_cid}} and
@@ -230,7 +284,8 @@ SELECT (SELECT count(*) FROM __pgt_ins) AS rows_inserted,
        (SELECT count(*) FROM __pgt_cmp WHERE __pgt_visible) AS rows_updated,
        (SELECT count(*) FROM __pgt_del) AS rows_deleted,
        (SELECT count(*) FROM __pgt_meta) AS catalog_rows,
-       pg_current_snapshot() AS frontier_to$sql$,
+       pg_current_snapshot() AS frontier_to,
+       {{unchanged}} AS sources_unchanged$sql$,
         pgtrickle._snapshot_cte(), v_target, v_storage, v_all, pgtrickle._columns(p_st.pgt_relid, 'all', 'c.'),
         NULL, NULL, v_output, p_st.pgt_id);
 END $$;
@@ -260,16 +315,18 @@ END $$;
 
 -- The single statement of a refresh: its template with this refresh's rows and values.
 CREATE OR REPLACE FUNCTION pgtrickle._apply_sql(
-    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint)
+    p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint,
+    p_unchanged text DEFAULT 'true')
 RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT replace(replace(replace(replace(replace(replace(
+    SELECT replace(replace(replace(replace(replace(replace(replace(
                pgtrickle._statements(p_st)->>(CASE WHEN p_full THEN 'full' ELSE 'delta' END),
                '{{own_cid}}', p_own_cid::text),
                '{{frontier}}', quote_nullable(p_st.frontier::text)),
                '{{frontier_xid}}', quote_nullable(p_st.frontier_xid)),
                '{{frontier_cid}}', quote_nullable(p_st.frontier_cid)),
                '{{refresh_id}}', p_refresh_id::text),
+               '{{unchanged}}', p_unchanged),
                '{{rows}}', p_rows)
 $$;
 
@@ -407,7 +464,8 @@ $$;
 DROP FUNCTION IF EXISTS pgtrickle._change_ratio_reason(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, integer);
 
 -- The changes to each source of a stream table since its frontier, counted up to one more than
--- the source's estimated row count (a source never estimated is left out).
+-- the source's estimated row count (for a source never estimated, row_estimate is NULL and
+-- changes 0 or 1: whether it has any).
 CREATE OR REPLACE FUNCTION pgtrickle._source_changes(
     p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
 RETURNS TABLE (source oid, row_estimate numeric, changes bigint)
@@ -420,11 +478,11 @@ BEGIN
     LOOP
         v_buffer := pgtrickle._buffer(source);
         row_estimate := pgtrickle._row_estimate(source);
-        CONTINUE WHEN v_buffer IS NULL OR row_estimate IS NULL;
+        CONTINUE WHEN v_buffer IS NULL;
         EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s b WHERE %s LIMIT %s) c', v_buffer,
                        pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
                                                     p_to, p_to_xid, p_to_cid),
-                       ceil(row_estimate)::bigint + 1)
+                       coalesce(ceil(row_estimate)::bigint + 1, 1))
            INTO changes;
         RETURN NEXT;
     END LOOP;
@@ -558,6 +616,9 @@ DECLARE
     v_ratio numeric;
     v_ratio_reason text;
     v_stale_buffers regclass[];
+    v_unchanged oid[];
+    v_rows text;
+    v_pruned text;
     v_buffer regclass;
 BEGIN
     IF p_wait THEN
@@ -627,8 +688,9 @@ BEGIN
                       FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1),
                    (SELECT array_agg(b.buffer) FROM c CROSS JOIN LATERAL (SELECT pgtrickle._buffer(c.source) AS buffer) b
                      WHERE c.changes >= 100 AND ((SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0
-                           OR pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(v_st.frontier)))))
-              INTO v_ratio, v_ratio_reason, v_stale_buffers;
+                           OR pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(v_st.frontier))))),
+                   (SELECT array_agg(c.source) FROM c WHERE c.changes = 0)
+              INTO v_ratio, v_ratio_reason, v_stale_buffers, v_unchanged;
             IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
                 v_reason := 'a source was truncated';
             ELSIF v_st.refresh_mode = 'AUTO' THEN
@@ -640,8 +702,18 @@ BEGIN
                     EXECUTE format('ANALYZE %s', v_buffer);
                 END LOOP;
                 v_refresh_id := pgtrickle._next_refresh_id();
-                SELECT * INTO v_result
-                  FROM pgtrickle._run(v_st, pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid), false, v_own_cid, v_refresh_id);
+                v_rows := pgtrickle._delta_rows_sql(v_st, v_own_xid, v_own_cid);
+                v_pruned := pgtrickle._prune_branches(v_rows, v_unchanged);
+                IF v_pruned = v_rows THEN
+                    SELECT * INTO v_result FROM pgtrickle._run(v_st, v_rows, false, v_own_cid, v_refresh_id);
+                ELSE
+                    BEGIN
+                        SELECT * INTO v_result FROM pgtrickle._run(v_st, v_pruned, false, v_own_cid, v_refresh_id,
+                            pgtrickle._unchanged_sql(v_st, v_unchanged, v_own_xid, v_own_cid));
+                    EXCEPTION WHEN SQLSTATE 'PT409' THEN
+                        SELECT * INTO v_result FROM pgtrickle._run(v_st, v_rows, false, v_own_cid, v_refresh_id);
+                    END;
+                END IF;
             END IF;
         END IF;
     ELSIF v_st.needs_reinit THEN
@@ -672,20 +744,26 @@ END $$;
 -- compiling it took seconds where running it took milliseconds.
 CREATE OR REPLACE FUNCTION pgtrickle._run(
     p_st pgtrickle.pgt_stream_tables, p_rows text, p_full boolean, p_own_cid bigint, p_refresh_id bigint,
+    p_unchanged text DEFAULT 'true',
     OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT frontier_to pg_snapshot)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_catalog_rows bigint;
+    v_sources_unchanged boolean;
     v_jit text := current_setting('jit');
 BEGIN
     PERFORM set_config('pgtrickle.maintenance', 'on', true);
     IF NOT p_full THEN
         PERFORM set_config('jit', 'off', true);
     END IF;
-    EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid, p_refresh_id)
-       INTO rows_inserted, rows_updated, rows_deleted, v_catalog_rows, frontier_to;
+    EXECUTE pgtrickle._apply_sql(p_st, p_rows, p_full, p_own_cid, p_refresh_id, p_unchanged)
+       INTO rows_inserted, rows_updated, rows_deleted, v_catalog_rows, frontier_to, v_sources_unchanged;
     PERFORM set_config('jit', v_jit, true);
     PERFORM set_config('pgtrickle.maintenance', '', true);
+    IF NOT v_sources_unchanged THEN
+        RAISE EXCEPTION 'a source of stream table % changed after its refresh dropped the branches reading its change',
+            pgtrickle._display_name(p_st) USING ERRCODE = 'PT409';
+    END IF;
     IF v_catalog_rows <> 1 THEN
         RAISE EXCEPTION 'stream table % was refreshed concurrently; this refresh was rolled back', pgtrickle._display_name(p_st)
             USING ERRCODE = 'serialization_failure';

@@ -201,6 +201,47 @@ class DifferentialRefreshTest {
     assertEquals(0L, db.queryLong("SELECT count(*) FROM pgtrickle.pgt_stream_tables WHERE refresh_program IS NOT NULL"));
   }
 
+  @Test
+  void shouldDropTheBranchesOfUnchangedSourcesYetNotMissAChangeCommittedMeanwhile() {
+    db.execute("DROP TABLE IF EXISTS players",
+        "CREATE TABLE players (player_id int PRIMARY KEY, name text)",
+        "INSERT INTO players SELECT g, 'p' || g FROM generate_series(0, 9) g");
+    create("named", "SELECT p.name, s.score FROM game_scores s JOIN players p ON p.player_id = s.player_id",
+        RefreshMode.DIFFERENTIAL);
+    String program = "(SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_name = 'named')";
+    String rows = "pgtrickle._delta_rows_sql(" + program + ", NULL, NULL)";
+    String players = "ARRAY['players'::regclass::oid]";
+    assertEquals(Boolean.FALSE, db.queryValue("SELECT pgtrickle._prune_branches(" + rows + ", " + players
+        + ") LIKE '%/*<pgt%'"), "both branches reading the change of players are dropped");
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (3, 1000)",
+        "UPDATE players SET name = 'renamed' WHERE player_id = 4");
+    // A refresh that found players unchanged on its first look must see the change in its statement.
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> db.execute(
+        "SELECT pgtrickle._run(" + program + ", pgtrickle._prune_branches(" + rows + ", " + players + "), false, 0, 0, "
+            + "pgtrickle._unchanged_sql(" + program + ", " + players + ", NULL, NULL))"));
+    assertEquals("PT409", ((java.sql.SQLException) error.getCause()).getSQLState(), error.getMessage());
+    db.execute("SELECT pgtrickle.refresh_stream_table('named')");
+    assertMatchesQuery(db, "named", "after a change to both sources");
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (4, 5)",
+        "SELECT pgtrickle.refresh_stream_table('named')");
+    assertMatchesQuery(db, "named", "after a change to one source, its other branches dropped");
+  }
+
+  @Test
+  void shouldKeepTheBranchesOfASubqueryInFromWhenOneOfItsSourcesChanged() {
+    db.execute("DROP TABLE IF EXISTS players, teams",
+        "CREATE TABLE players (player_id int PRIMARY KEY, name text)",
+        "CREATE TABLE teams (player_id int PRIMARY KEY, team text)",
+        "INSERT INTO players SELECT g, 'p' || g FROM generate_series(0, 9) g",
+        "INSERT INTO teams SELECT g, 't' || (g % 3) FROM generate_series(0, 9) g");
+    create("rosters", "SELECT t.team, x.name, x.score FROM teams t JOIN (SELECT p.player_id, p.name, s.score "
+        + "FROM game_scores s JOIN players p ON p.player_id = s.player_id) x ON x.player_id = t.player_id",
+        RefreshMode.DIFFERENTIAL);
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (2, 700)",
+        "SELECT pgtrickle.refresh_stream_table('rosters')");
+    assertMatchesQuery(db, "rosters", "after a change to one of the subquery's two sources");
+  }
+
   private static long oid(String table) {
     return db.queryLong("SELECT '" + table + "'::regclass::oid");
   }

@@ -14,10 +14,17 @@ import java.util.function.Function;
 final class CoreQuery {
   private final Block block;
   private final Map<String, RenderedItem> items;
+  private final SourceDeltas sources;
 
-  CoreQuery(Block block, Map<String, RenderedItem> items) {
+  CoreQuery(Block block, Map<String, RenderedItem> items, SourceDeltas sources) {
     this.block = block;
     this.items = items;
+    this.sources = sources;
+  }
+
+  /** The changes of the program's relations. */
+  SourceDeltas sources() {
+    return sources;
   }
 
   Block block() {

@@ -4,6 +4,7 @@ import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.DerivedItem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** A subquery or CTE in FROM, rendered from its compiled current rows and change. */
 final class DerivedRendering implements RenderedItem {
@@ -22,6 +23,11 @@ final class DerivedRendering implements RenderedItem {
   @Override
   public String alias() {
     return item.alias();
+  }
+
+  @Override
+  public Set<Long> sources() {
+    return ProgramContext.sourcesOf(item.query());
   }
 
   @Override

@@ -29,7 +29,7 @@ final class JoinDeltaRule {
     if (items.isEmpty()) {
       return "SELECT " + String.join(", ", select) + ", 0::bigint AS __pgt_w WHERE false";
     }
-    List<String> branches = new ArrayList<>();
+    StringBuilder branches = new StringBuilder();
     for (int changed = 0; changed < items.size(); changed++) {
       List<String> old = new ArrayList<>();
       for (int later = changed + 1; later < items.size(); later++) {
@@ -43,10 +43,17 @@ final class JoinDeltaRule {
       for (Set<String> changes : subsets(distributed)) {
         Function<String, ItemForm> forms = alias -> alias.equals(delta) || changes.contains(alias) ? ItemForm.DELTA
             : unioned.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
-        branches.add(branch(core, select, forms, changes.size() % 2 == 1, ctes));
+        String branch = branch(core, select, forms, changes.size() % 2 == 1, ctes);
+        if (branches.length() == 0) {
+          branches.append(branch);
+        } else {
+          List<Set<Long>> needs = items.stream().filter(item -> forms.apply(item.alias()) == ItemForm.DELTA)
+              .map(RenderedItem::sources).toList();
+          branches.append(core.sources().prunable("\nUNION ALL\n" + branch, needs));
+        }
       }
     }
-    return String.join("\nUNION ALL\n", branches);
+    return branches.toString();
   }
 
   /** Every subset of the aliases, the empty one first: one branch per choice of which items take their second part. */

@@ -11,9 +11,11 @@ import dev.trickle.engine.model.QueryNode;
 import dev.trickle.engine.model.SubqueryTables;
 import dev.trickle.engine.model.TableItem;
 import dev.trickle.engine.model.UnionAll;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Everything the rules share while compiling one stream table. Not thread-safe. */
 final class ProgramContext {
@@ -88,6 +90,39 @@ final class ProgramContext {
     });
   }
 
+  /** The oids of the relations a query reads, in FROM, in subqueries and in recursions. */
+  static Set<Long> sourcesOf(QueryNode query) {
+    Set<Long> oids = new HashSet<>();
+    collectSources(query, oids);
+    return oids;
+  }
+
+  private static void collectSources(QueryNode query, Set<Long> oids) {
+    if (query instanceof UnionAll union) {
+      union.branches().forEach(branch -> collectSources(branch, oids));
+    } else if (query instanceof RecursiveQuery recursive) {
+      recursive.tables().forEach(table -> oids.add(table.relation().oid()));
+      oids.addAll(SubqueryTables.oids(recursive.sql()));
+    } else {
+      Block block = (Block) query;
+      if (block.from() != null) {
+        for (FromItem item : block.from().items()) {
+          if (item instanceof TableItem table) {
+            oids.add(table.relation().oid());
+          } else if (item instanceof DerivedItem derived) {
+            collectSources(derived.query(), oids);
+          } else if (item instanceof LateralItem lateral) {
+            oids.addAll(SubqueryTables.oids(lateral.rows()));
+          }
+        }
+      }
+      block.subqueries().forEach(subquery -> {
+        oids.addAll(SubqueryTables.oids(subquery.sql()));
+        collectSources(subquery.query(), oids);
+      });
+    }
+  }
+
   /** The column types of a generated query, asked of the catalog (subquery tables read as they are now). */
   List<String> typesOf(String query) {
     return catalog.typesOf(currentTables(query));
@@ -128,7 +163,7 @@ final class ProgramContext {
         items.put(item.alias(), rendered(item));
       }
     }
-    return new CoreQuery(block, items);
+    return new CoreQuery(block, items, sources);
   }
 
   private RenderedItem rendered(FromItem item) {

@@ -1,6 +1,7 @@
 package dev.trickle.engine.delta;
 
 import java.util.List;
+import java.util.Set;
 
 /** A FROM item that can be rendered in every {@link ItemForm} under its alias. */
 interface RenderedItem {
@@ -11,6 +12,11 @@ interface RenderedItem {
 
   /** Column expressions identifying the item's rows ("alias"."id"); empty if it has none. */
   List<String> lineage();
+
+  /** The oids of the relations whose changes make up the item's change; empty when not known. */
+  default Set<Long> sources() {
+    return Set.of();
+  }
 
   /** Whether the item has a change of its own (a LATERAL item changes only with its outer rows). */
   default boolean changes() {

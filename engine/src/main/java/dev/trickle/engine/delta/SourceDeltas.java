@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The change of every relation a query reads, consolidated from its change buffer: one CTE
@@ -28,6 +29,7 @@ final class SourceDeltas {
   private final Set<Long> tokenized = new HashSet<>();
   private final Map<Long, TableItem> filteredItems = new HashMap<>();
   private final Map<Long, String> filters = new HashMap<>();
+  private int prunables;
 
   /** Registers an item's relation and columns (before any SQL is rendered). */
   void register(TableItem item) {
@@ -68,6 +70,22 @@ final class SourceDeltas {
   void pushFilter(TableItem item, String condition) {
     filteredItems.put(item.relation().oid(), item);
     filters.put(item.relation().oid(), condition);
+  }
+
+  /**
+   * A UNION ALL branch, its leading separator included, marked so that a refresh can drop it
+   * (pgtrickle._prune_branches): it reads the change of items that change when any of their
+   * relations does, one set per item in {@code needs}, so it is empty when every relation of one
+   * set has no change. Left unmarked when an item's relations are not known.
+   */
+  String prunable(String branch, List<Set<Long>> needs) {
+    if (needs.isEmpty() || needs.stream().anyMatch(Set::isEmpty)) {
+      return branch;
+    }
+    int id = ++prunables;
+    String groups = needs.stream().map(relations -> relations.stream().sorted().map(String::valueOf)
+        .collect(Collectors.joining("|"))).distinct().collect(Collectors.joining(","));
+    return " /*<pgt " + id + " " + groups + "*/" + branch + " /*</pgt " + id + "*/";
   }
 
   /** The columns rendered for a relation: key first, then used columns in table order. */

@@ -3,6 +3,7 @@ package dev.trickle.engine.delta;
 import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.TableItem;
 import java.util.List;
+import java.util.Set;
 
 /** A table or stream table rendered from its relation and its consolidated change. */
 final class TableRendering implements RenderedItem {
@@ -17,6 +18,11 @@ final class TableRendering implements RenderedItem {
   @Override
   public String alias() {
     return item.alias();
+  }
+
+  @Override
+  public Set<Long> sources() {
+    return Set.of(item.relation().oid());
   }
 
   /** The key columns; a bigint one carries a (no-op) cast that tells {@link RowIds} to hash its two halves. */
