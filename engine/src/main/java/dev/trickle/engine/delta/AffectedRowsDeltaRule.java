@@ -9,6 +9,7 @@ import dev.trickle.engine.model.JoinStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import net.sf.jsqlparser.expression.Expression;
@@ -93,7 +94,8 @@ final class AffectedRowsDeltaRule {
    * and, separately, with their old images, rather than with their old rows (the union of the
    * untouched current rows and the old images): PostgreSQL probes a table's index but rescans
    * a union's images once per outer row. Only the first {@link JoinDeltaRule#MAX_DISTRIBUTED}
-   * other items are split so; later ones stay unions.
+   * other items are split so; later ones stay unions. The parts reading a touched row are
+   * marked for the refresh to drop when its item has no change.
    */
   private static String candidates(CoreQuery core, List<String> lineage, Ctes ctes, ProgramContext context) {
     String safe = safeConditions(core);
@@ -103,27 +105,31 @@ final class AffectedRowsDeltaRule {
       columns.add(lineage.get(i) + " AS " + names.get(i));
     }
     String list = String.join(", ", columns);
-    List<String> parts = new ArrayList<>();
+    StringBuilder parts = new StringBuilder();
+    BiConsumer<String, List<Set<Long>>> part = (sql, needs) -> parts.append(parts.length() == 0 ? sql
+        : core.sources().prunable("\nUNION ALL\n" + sql, needs));
     List<RenderedItem> changing = core.items().stream().filter(RenderedItem::changes).toList();
     for (RenderedItem touched : changing) {
       String alias = touched.alias();
       String present = core.preserved().contains(alias) ? null
           : touched.lineage().stream().map(key -> key + " IS NOT NULL").collect(Collectors.joining(" AND "));
       String where = safe == null ? present : present == null ? safe : safe + " AND " + present;
-      parts.add("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where, ctes));
+      part.accept("SELECT " + list + core.fromWhere(a -> a.equals(alias) ? ItemForm.TOUCHED_NEW : ItemForm.NEW, where,
+          ctes), List.of(touched.sources()));
       List<String> others = changing.stream().map(RenderedItem::alias).filter(a -> !a.equals(alias)).toList();
       List<String> split = others.subList(0, Math.min(others.size(), JoinDeltaRule.MAX_DISTRIBUTED));
       for (Set<String> imaged : JoinDeltaRule.subsets(split)) {
         Function<String, ItemForm> forms = a -> a.equals(alias) || imaged.contains(a) ? ItemForm.TOUCHED_OLD
             : split.contains(a) ? ItemForm.NEW : ItemForm.OLD_EXACT;
-        parts.add("SELECT " + list + core.fromWhere(forms, where, ctes));
+        part.accept("SELECT " + list + core.fromWhere(forms, where, ctes), changing.stream()
+            .filter(item -> forms.apply(item.alias()) == ItemForm.TOUCHED_OLD).map(RenderedItem::sources).toList());
       }
       if (present != null) {
-        parts.addAll(paddedCandidates(core, alias, list, safe, present, ctes));
+        paddedCandidates(core, alias, list, safe, present, ctes).forEach(sql -> part.accept(sql, List.of(touched.sources())));
       }
     }
-    parts.addAll(new SubqueryCandidates(core, list, safe, ctes, context).parts());
-    return "SELECT DISTINCT * FROM (\n" + String.join("\nUNION ALL\n", parts) + "\n) __pgt_candidates";
+    new SubqueryCandidates(core, list, safe, ctes, context).parts().forEach(sql -> part.accept(sql, List.of()));
+    return "SELECT DISTINCT * FROM (\n" + parts + "\n) __pgt_candidates";
   }
 
   /**
