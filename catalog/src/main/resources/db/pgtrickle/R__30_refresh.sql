@@ -166,24 +166,52 @@ CREATE OR REPLACE FUNCTION pgtrickle._prune_branches(p_sql text, p_unchanged oid
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    v_sql text := p_sql;
-    v_marker text[];
-    v_start integer;
-    v_end_token text;
+    v_pieces text[];
+    v_kept text[];
+    v_piece text;
+    v_header text;
+    v_item text;
+    v_end text;
+    v_at integer;
+    v_skip_to text;
+    v_dropped boolean;
 BEGIN
-    IF coalesce(cardinality(p_unchanged), 0) = 0 THEN
+    IF coalesce(cardinality(p_unchanged), 0) = 0 OR strpos(p_sql, '/*<pgt ') = 0 THEN
         RETURN p_sql;
     END IF;
-    FOR v_marker IN SELECT regexp_matches(p_sql, '/\*<pgt ([0-9]+) ([0-9|,]+)\*/', 'g') LOOP
-        CONTINUE WHEN NOT EXISTS (
-            SELECT 1 FROM unnest(string_to_array(v_marker[2], ',')) AS item(sources)
-             WHERE string_to_array(item.sources, '|')::oid[] <@ p_unchanged);
-        v_start := strpos(v_sql, '/*<pgt ' || v_marker[1] || ' ');
-        CONTINUE WHEN v_start = 0;  -- inside a branch already dropped
-        v_end_token := '/*</pgt ' || v_marker[1] || '*/';
-        v_sql := left(v_sql, v_start - 1) || substr(v_sql, strpos(v_sql, v_end_token) + length(v_end_token));
+    -- One pass: each piece after the first starts with a marker's "ID NEEDS*/".
+    v_pieces := string_to_array(p_sql, '/*<pgt ');
+    v_kept := ARRAY[v_pieces[1]];
+    FOR i IN 2 .. cardinality(v_pieces) LOOP
+        v_piece := v_pieces[i];
+        IF v_skip_to IS NOT NULL THEN  -- inside a dropped branch that holds marked ones
+            v_at := strpos(v_piece, v_skip_to);
+            CONTINUE WHEN v_at = 0;
+            v_kept := v_kept || substr(v_piece, v_at + length(v_skip_to));
+            v_skip_to := NULL;
+            CONTINUE;
+        END IF;
+        v_header := left(v_piece, strpos(v_piece, '*/') - 1);
+        v_dropped := false;
+        FOREACH v_item IN ARRAY string_to_array(split_part(v_header, ' ', 2), ',') LOOP
+            IF string_to_array(v_item, '|')::oid[] <@ p_unchanged THEN
+                v_dropped := true;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF NOT v_dropped THEN
+            v_kept := v_kept || ('/*<pgt ' || v_piece);
+            CONTINUE;
+        END IF;
+        v_end := '/*</pgt ' || split_part(v_header, ' ', 1) || '*/';
+        v_at := strpos(v_piece, v_end);
+        IF v_at = 0 THEN
+            v_skip_to := v_end;
+        ELSE
+            v_kept := v_kept || substr(v_piece, v_at + length(v_end));
+        END IF;
     END LOOP;
-    RETURN v_sql;
+    RETURN array_to_string(v_kept, '');
 END $$;
 
 -- A condition, true when none of p_sources has a change between the stream table's frontier
