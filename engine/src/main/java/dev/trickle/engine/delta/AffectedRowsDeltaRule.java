@@ -7,7 +7,9 @@ import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.JoinKind;
 import dev.trickle.engine.model.JoinStep;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -47,7 +49,23 @@ final class AffectedRowsDeltaRule {
     String list = String.join(", ", select);
     return "SELECT " + list + ", 1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.NEW, where, ctes)
         + "\nUNION ALL\n" + context.oldTables("SELECT " + list + ", -1::bigint AS __pgt_w"
-        + core.fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes);
+        + (anchors.isEmpty() ? core : core.withOldAmong(anchorIdentities(anchors, candidates)))
+            .fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes);
+  }
+
+  /** For each anchor, SQL selecting its identity columns of the candidates (they are numbered in anchor order). */
+  private static Map<String, String> anchorIdentities(List<RenderedItem> anchors, String candidates) {
+    Map<String, String> identities = new LinkedHashMap<>();
+    int column = 1;
+    for (RenderedItem anchor : anchors) {
+      List<String> own = new ArrayList<>();
+      for (int i = 0; i < anchor.lineage().size(); i++) {
+        own.add("__pgt_c" + (column + i));
+      }
+      identities.put(anchor.alias(), "SELECT " + String.join(", ", own) + " FROM " + candidates);
+      column += own.size();
+    }
+    return identities;
   }
 
   /** Rows whose anchors are candidates; each anchor column is also restricted on its own, for the planner. */

@@ -22,6 +22,44 @@ final class CoreQuery {
     this.sources = sources;
   }
 
+  /**
+   * The same query with the given items' {@link ItemForm#OLD_EXACT} form restricted to the rows
+   * among an identity query each ({@link RenderedItem#renderOldAmong}), keyed by alias.
+   */
+  CoreQuery withOldAmong(Map<String, String> identities) {
+    Map<String, RenderedItem> restricted = new java.util.LinkedHashMap<>(items);
+    identities.forEach((alias, among) -> restricted.put(alias, new OldAmong(items.get(alias), among)));
+    return new CoreQuery(block, restricted, sources);
+  }
+
+  /** An item whose old rows are read among given identities only. */
+  private record OldAmong(RenderedItem item, String identities) implements RenderedItem {
+    @Override
+    public String alias() {
+      return item.alias();
+    }
+
+    @Override
+    public String render(ItemForm form, Ctes ctes) {
+      return form == ItemForm.OLD_EXACT ? item.renderOldAmong(identities, ctes) : item.render(form, ctes);
+    }
+
+    @Override
+    public List<String> lineage() {
+      return item.lineage();
+    }
+
+    @Override
+    public java.util.Set<Long> sources() {
+      return item.sources();
+    }
+
+    @Override
+    public boolean changes() {
+      return item.changes();
+    }
+  }
+
   /** The changes of the program's relations. */
   SourceDeltas sources() {
     return sources;

@@ -10,6 +10,15 @@ interface RenderedItem {
   /** The item in a form, ready for a FROM clause ("... AS alias"); may define CTEs. */
   String render(ItemForm form, Ctes ctes);
 
+  /**
+   * The item's rows before the change, exactly, for a query that reads only the rows whose
+   * identity is among {@code identities} (SQL selecting the {@link #lineage} values): the
+   * {@link ItemForm#OLD_EXACT} form, its old images restricted to those rows where it can be.
+   */
+  default String renderOldAmong(String identities, Ctes ctes) {
+    return render(ItemForm.OLD_EXACT, ctes);
+  }
+
   /** Column expressions identifying the item's rows ("alias"."id"); empty if it has none. */
   List<String> lineage();
 

@@ -123,12 +123,29 @@ final class SourceDeltas {
 
   /** {@link #oldRows}, the old images only those passing {@code gate} (SQL) when it is not null. */
   private String oldRows(RelationInfo relation, Ctes ctes, String gate) {
+    return oldRows(relation, deltaCte(relation, ctes), deltaCte(relation, ctes), gate);
+  }
+
+  /**
+   * {@link #oldRows} for a query reading only the rows whose key is among {@code identities}
+   * (SQL selecting key values): the old images of those rows are taken from the change once,
+   * into a CTE of their own, so that a nested loop probing the old rows per outer row rescans a
+   * few images rather than all of them (TPC-H Q17's old evaluation rescanned 5,942 images for
+   * each of 305 candidate rows).
+   */
+  String oldRowsAmong(RelationInfo relation, String identities, Ctes ctes) {
+    String delta = deltaCte(relation, ctes);
+    String images = ctes.add("__pgt_oi", "SELECT " + quotedColumns(relation) + ", __pgt_w FROM " + delta
+        + " WHERE __pgt_w < 0 AND (" + quotedKey(relation) + ") IN (" + identities + ")");
+    return oldRows(relation, delta, images, null);
+  }
+
+  private String oldRows(RelationInfo relation, String delta, String images, String gate) {
     String key = quotedKey(relation);
     String columns = quotedColumns(relation);
-    String delta = deltaCte(relation, ctes);
     return "(SELECT " + columns + " FROM (SELECT " + columns + ", NOT ((" + key + ") IN (SELECT " + key + " FROM "
         + delta + ")) AS __pgt_keep FROM " + relation.qualifiedName() + " UNION ALL SELECT " + columns
-        + ", true FROM " + delta + " WHERE __pgt_w < 0" + (gate == null ? "" : " AND " + gate)
+        + ", true FROM " + images + " WHERE __pgt_w < 0" + (gate == null ? "" : " AND " + gate)
         + ") __pgt_old WHERE __pgt_keep)";
   }
 

@@ -49,4 +49,9 @@ final class TableRendering implements RenderedItem {
     };
     return sql + " AS " + Sql.identifier(item.alias());
   }
+
+  @Override
+  public String renderOldAmong(String identities, Ctes ctes) {
+    return deltas.oldRowsAmong(item.relation(), identities, ctes) + " AS " + Sql.identifier(item.alias());
+  }
 }
