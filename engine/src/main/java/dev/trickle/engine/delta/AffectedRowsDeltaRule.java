@@ -112,8 +112,8 @@ final class AffectedRowsDeltaRule {
    * and, separately, with their old images, rather than with their old rows (the union of the
    * untouched current rows and the old images): PostgreSQL probes a table's index but rescans
    * a union's images once per outer row. Only the first {@link JoinDeltaRule#MAX_DISTRIBUTED}
-   * other items are split so; later ones stay unions. The parts reading a touched row are
-   * marked for the refresh to drop when its item has no change.
+   * other items are split so; later ones stay unions. The parts reading a touched row, or a
+   * subquery's change, are marked for the refresh to drop when there is none.
    */
   private static String candidates(CoreQuery core, List<String> lineage, Ctes ctes, ProgramContext context) {
     String safe = safeConditions(core);
@@ -146,7 +146,7 @@ final class AffectedRowsDeltaRule {
         paddedCandidates(core, alias, list, safe, present, ctes).forEach(sql -> part.accept(sql, List.of(touched.sources())));
       }
     }
-    new SubqueryCandidates(core, list, safe, ctes, context).parts().forEach(sql -> part.accept(sql, List.of()));
+    new SubqueryCandidates(core, list, safe, ctes, context).parts().forEach(p -> part.accept(p.sql(), p.needs()));
     return "SELECT DISTINCT * FROM (\n" + parts + "\n) __pgt_candidates";
   }
 

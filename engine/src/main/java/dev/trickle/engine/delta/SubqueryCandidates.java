@@ -6,6 +6,7 @@ import dev.trickle.engine.model.ExpressionSubquery.Kind;
 import dev.trickle.engine.model.Expressions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +26,13 @@ final class SubqueryCandidates {
   private final String safe;
   private final Ctes ctes;
   private final ProgramContext context;
-  private final List<String> parts = new ArrayList<>();
+  private final List<Part> parts = new ArrayList<>();
+
+  /**
+   * A SELECT of candidates and the sources it needs a change of (as {@link SourceDeltas#prunable}
+   * reads them): it finds no row when some set's sources all have none.
+   */
+  record Part(String sql, List<Set<Long>> needs) {}
 
   /**
    * @param select the candidate columns, rendered over the block's items
@@ -40,7 +47,7 @@ final class SubqueryCandidates {
   }
 
   /** One SELECT of candidates per touched subquery table and state (current, old). */
-  List<String> parts() {
+  List<Part> parts() {
     core.block().subqueries().forEach(subquery -> visit(List.of(), subquery));
     return parts;
   }
@@ -50,15 +57,15 @@ final class SubqueryCandidates {
 
   private void visit(List<Level> path, ExpressionSubquery subquery) {
     if (!subquery.correlated() && !linked(subquery)) {
-      parts.add(flattened(path, null, false, "(" + value(subquery, false) + ") IS DISTINCT FROM ("
-          + value(subquery, true) + ")"));
+      parts.add(new Part(flattened(path, null, false, "(" + value(subquery, false) + ") IS DISTINCT FROM ("
+          + value(subquery, true) + ")"), List.of(ProgramContext.sourcesOf(subquery.query()))));
       return;
     }
     List<Level> levels = new ArrayList<>(path);
     levels.add(new Level(subquery, context.core(subquery.query())));
     for (RenderedItem table : levels.get(levels.size() - 1).core().items()) {
-      parts.add(flattened(levels, table, false, null));
-      parts.add(flattened(levels, table, true, null));
+      parts.add(new Part(flattened(levels, table, false, null), List.of(table.sources())));
+      parts.add(new Part(flattened(levels, table, true, null), List.of(table.sources())));
     }
     subquery.query().subqueries().forEach(nested -> visit(levels, nested));
   }
