@@ -3,8 +3,10 @@ package dev.trickle.engine.delta;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.JoinStep;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -27,7 +29,7 @@ final class CoreQuery {
    * among an identity query each ({@link RenderedItem#renderOldAmong}), keyed by alias.
    */
   CoreQuery withOldAmong(Map<String, String> identities) {
-    Map<String, RenderedItem> restricted = new java.util.LinkedHashMap<>(items);
+    Map<String, RenderedItem> restricted = new LinkedHashMap<>(items);
     identities.forEach((alias, among) -> restricted.put(alias, new OldAmong(items.get(alias), among)));
     return new CoreQuery(block, restricted, sources);
   }
@@ -50,7 +52,7 @@ final class CoreQuery {
     }
 
     @Override
-    public java.util.Set<Long> sources() {
+    public Set<Long> sources() {
       return item.sources();
     }
 

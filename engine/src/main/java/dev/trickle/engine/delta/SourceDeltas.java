@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 final class SourceDeltas {
   private final Map<Long, Set<String>> columns = new LinkedHashMap<>();
   private final Map<Long, RelationInfo> relations = new LinkedHashMap<>();
-  private final Map<Long, Integer> items = new HashMap<>();
+  private final Map<Long, Integer> occurrences = new HashMap<>();
   private final Set<Long> tokenized = new HashSet<>();
   private final Map<Long, TableItem> filteredItems = new HashMap<>();
   private final Map<Long, String> filters = new HashMap<>();
@@ -33,7 +33,7 @@ final class SourceDeltas {
 
   /** Registers an item's relation and columns (before any SQL is rendered). */
   void register(TableItem item) {
-    items.merge(item.relation().oid(), 1, Integer::sum);
+    occurrences.merge(item.relation().oid(), 1, Integer::sum);
     relations.put(item.relation().oid(), item.relation());
     Set<String> needed = columns.computeIfAbsent(item.relation().oid(), key -> new LinkedHashSet<>());
     needed.addAll(item.relation().key());
@@ -102,7 +102,7 @@ final class SourceDeltas {
     String list = quotedColumns(relation);
     String weight = "sum(CASE WHEN __pgt_op = 'I' THEN 1 ELSE -1 END)";
     long oid = relation.oid();
-    boolean filtered = filters.containsKey(oid) && items.get(oid) == 1 && !tokenized.contains(oid);
+    boolean filtered = filters.containsKey(oid) && occurrences.get(oid) == 1 && !tokenized.contains(oid);
     return ctes.addNamed("__pgt_d" + oid,
         "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + oid + "}} "
             + (filtered ? Sql.identifier(filteredItems.get(oid).alias()) : "__pgt_c") + "\n"
