@@ -124,8 +124,7 @@ final class AffectedRowsDeltaRule {
     }
     String list = String.join(", ", columns);
     StringBuilder parts = new StringBuilder();
-    BiConsumer<String, List<Set<Long>>> part = (sql, needs) -> parts.append(parts.length() == 0 ? sql
-        : core.sources().prunable("\nUNION ALL\n" + sql, needs));
+    BiConsumer<String, List<Set<Long>>> part = (sql, needs) -> core.sources().appendBranch(parts, sql, needs);
     List<RenderedItem> changing = core.items().stream().filter(RenderedItem::changes).toList();
     for (RenderedItem touched : changing) {
       String alias = touched.alias();

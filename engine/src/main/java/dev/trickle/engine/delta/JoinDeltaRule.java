@@ -43,14 +43,9 @@ final class JoinDeltaRule {
       for (Set<String> changes : subsets(distributed)) {
         Function<String, ItemForm> forms = alias -> alias.equals(delta) || changes.contains(alias) ? ItemForm.DELTA
             : unioned.contains(alias) ? ItemForm.OLD_ZSET : ItemForm.NEW;
-        String branch = branch(core, select, forms, changes.size() % 2 == 1, ctes);
-        if (branches.length() == 0) {
-          branches.append(branch);
-        } else {
-          List<Set<Long>> needs = items.stream().filter(item -> forms.apply(item.alias()) == ItemForm.DELTA)
-              .map(RenderedItem::sources).toList();
-          branches.append(core.sources().prunable("\nUNION ALL\n" + branch, needs));
-        }
+        core.sources().appendBranch(branches, branch(core, select, forms, changes.size() % 2 == 1, ctes),
+            items.stream().filter(item -> forms.apply(item.alias()) == ItemForm.DELTA).map(RenderedItem::sources)
+                .toList());
       }
     }
     return branches.toString();

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** Everything the rules share while compiling one stream table. Not thread-safe. */
 final class ProgramContext {
@@ -58,69 +60,56 @@ final class ProgramContext {
   }
 
   private void register(QueryNode query) {
+    walk(query, (block, table) -> {
+      sources.register(table);
+      if (block != null) {
+        block.subqueries().forEach(subquery -> sources.registerReferenced(table, subquery.sql()));
+        String condition = PushedFilters.of(block, table);
+        if (condition != null) {
+          sources.pushFilter(table, condition);
+        }
+      }
+    }, sources::registerTokens);
+  }
+
+  /** The oids of the relations a query reads, in FROM, in subqueries and in recursions. */
+  static Set<Long> sourcesOf(QueryNode query) {
+    Set<Long> oids = new HashSet<>();
+    walk(query, (block, table) -> oids.add(table.relation().oid()), sql -> oids.addAll(SubqueryTables.oids(sql)));
+    return oids;
+  }
+
+  /**
+   * Visits every table a query reads in FROM, with its block (null for a recursion's tables),
+   * and every text that reads tables by {@link SubqueryTables} tokens (recursions, LATERAL
+   * items, expression subqueries), in FROM order, subqueries after their block's items.
+   */
+  private static void walk(QueryNode query, BiConsumer<Block, TableItem> tables, Consumer<String> tokenized) {
     if (query instanceof UnionAll union) {
-      union.branches().forEach(this::register);
+      union.branches().forEach(branch -> walk(branch, tables, tokenized));
       return;
     }
     if (query instanceof RecursiveQuery recursive) {
-      recursive.tables().forEach(sources::register);
-      sources.registerTokens(recursive.sql());
+      recursive.tables().forEach(table -> tables.accept(null, table));
+      tokenized.accept(recursive.sql());
       return;
     }
     Block block = (Block) query;
     if (block.from() != null) {
       for (FromItem item : block.from().items()) {
         if (item instanceof TableItem table) {
-          sources.register(table);
-          block.subqueries().forEach(subquery -> sources.registerReferenced(table, subquery.sql()));
-          String condition = PushedFilters.of(block, table);
-          if (condition != null) {
-            sources.pushFilter(table, condition);
-          }
+          tables.accept(block, table);
         } else if (item instanceof DerivedItem derived) {
-          register(derived.query());
+          walk(derived.query(), tables, tokenized);
         } else if (item instanceof LateralItem lateral) {
-          sources.registerTokens(lateral.rows());
+          tokenized.accept(lateral.rows());
         }
       }
     }
     block.subqueries().forEach(subquery -> {
-      sources.registerTokens(subquery.sql());
-      register(subquery.query());
+      tokenized.accept(subquery.sql());
+      walk(subquery.query(), tables, tokenized);
     });
-  }
-
-  /** The oids of the relations a query reads, in FROM, in subqueries and in recursions. */
-  static Set<Long> sourcesOf(QueryNode query) {
-    Set<Long> oids = new HashSet<>();
-    collectSources(query, oids);
-    return oids;
-  }
-
-  private static void collectSources(QueryNode query, Set<Long> oids) {
-    if (query instanceof UnionAll union) {
-      union.branches().forEach(branch -> collectSources(branch, oids));
-    } else if (query instanceof RecursiveQuery recursive) {
-      recursive.tables().forEach(table -> oids.add(table.relation().oid()));
-      oids.addAll(SubqueryTables.oids(recursive.sql()));
-    } else {
-      Block block = (Block) query;
-      if (block.from() != null) {
-        for (FromItem item : block.from().items()) {
-          if (item instanceof TableItem table) {
-            oids.add(table.relation().oid());
-          } else if (item instanceof DerivedItem derived) {
-            collectSources(derived.query(), oids);
-          } else if (item instanceof LateralItem lateral) {
-            oids.addAll(SubqueryTables.oids(lateral.rows()));
-          }
-        }
-      }
-      block.subqueries().forEach(subquery -> {
-        oids.addAll(SubqueryTables.oids(subquery.sql()));
-        collectSources(subquery.query(), oids);
-      });
-    }
   }
 
   /** The column types of a generated query, asked of the catalog (subquery tables read as they are now). */

@@ -27,8 +27,7 @@ final class SourceDeltas {
   private final Map<Long, RelationInfo> relations = new LinkedHashMap<>();
   private final Map<Long, Integer> occurrences = new HashMap<>();
   private final Set<Long> tokenized = new HashSet<>();
-  private final Map<Long, TableItem> filteredItems = new HashMap<>();
-  private final Map<Long, String> filters = new HashMap<>();
+  private final Map<Long, PushedFilter> filters = new HashMap<>();
   private int prunables;
 
   /** Registers an item's relation and columns (before any SQL is rendered). */
@@ -68,24 +67,34 @@ final class SourceDeltas {
    * so whether their change is seen does not matter, and far fewer rows are consolidated.
    */
   void pushFilter(TableItem item, String condition) {
-    filteredItems.put(item.relation().oid(), item);
-    filters.put(item.relation().oid(), condition);
+    filters.put(item.relation().oid(), new PushedFilter(item.alias(), condition));
   }
 
+  /** A condition over the rows of a table item, written over its alias. */
+  private record PushedFilter(String alias, String condition) {}
+
   /**
-   * A UNION ALL branch, its leading separator included, marked so that a refresh can drop it
-   * (pgtrickle._prune_branches): it reads the change of items that change when any of their
-   * relations does, one set per item in {@code needs}, so it is empty when every relation of one
-   * set has no change. Left unmarked when an item's relations are not known.
+   * Appends a branch to a UNION ALL. Every branch but the first is marked, its separator
+   * included, so that a refresh can drop it (pgtrickle._prune_branches): it reads the change of
+   * items that change when any of their relations does, one set per item in {@code needs}, so it
+   * is empty when every relation of one set has no change. Left unmarked when an item's
+   * relations are not known; the first always is, so the union never ends up empty.
    */
-  String prunable(String branch, List<Set<Long>> needs) {
+  void appendBranch(StringBuilder union, String branch, List<Set<Long>> needs) {
+    if (union.length() == 0) {
+      union.append(branch);
+      return;
+    }
+    String separated = "\nUNION ALL\n" + branch;
     if (needs.isEmpty() || needs.stream().anyMatch(Set::isEmpty)) {
-      return branch;
+      union.append(separated);
+      return;
     }
     int id = ++prunables;
     String groups = needs.stream().map(relations -> relations.stream().sorted().map(String::valueOf)
         .collect(Collectors.joining("|"))).distinct().collect(Collectors.joining(","));
-    return " /*<pgt " + id + " " + groups + "*/" + branch + " /*</pgt " + id + "*/";
+    union.append(" /*<pgt ").append(id).append(' ').append(groups).append("*/").append(separated)
+        .append(" /*</pgt ").append(id).append("*/");
   }
 
   /** The columns rendered for a relation: key first, then used columns in table order. */
@@ -102,12 +111,12 @@ final class SourceDeltas {
     String list = quotedColumns(relation);
     String weight = "sum(CASE WHEN __pgt_op = 'I' THEN 1 ELSE -1 END)";
     long oid = relation.oid();
-    boolean filtered = filters.containsKey(oid) && occurrences.get(oid) == 1 && !tokenized.contains(oid);
+    PushedFilter filter = occurrences.get(oid) == 1 && !tokenized.contains(oid) ? filters.get(oid) : null;
     return ctes.addNamed("__pgt_d" + oid,
         "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + oid + "}} "
-            + (filtered ? Sql.identifier(filteredItems.get(oid).alias()) : "__pgt_c") + "\n"
-            + " WHERE __pgt_op IN ('I', 'D')" + (filtered ? " AND " + filters.get(oid) : "") + "\n GROUP BY " + list
-            + "\nHAVING " + weight + " <> 0");
+            + (filter != null ? Sql.identifier(filter.alias()) : "__pgt_c") + "\n"
+            + " WHERE __pgt_op IN ('I', 'D')" + (filter != null ? " AND " + filter.condition() : "")
+            + "\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
   }
 
   /**

@@ -29,7 +29,7 @@ final class SubqueryCandidates {
   private final List<Part> parts = new ArrayList<>();
 
   /**
-   * A SELECT of candidates and the sources it needs a change of (as {@link SourceDeltas#prunable}
+   * A SELECT of candidates and the sources it needs a change of (as {@link SourceDeltas#appendBranch}
    * reads them): it finds no row when some set's sources all have none.
    */
   record Part(String sql, List<Set<Long>> needs) {}
