@@ -23,6 +23,8 @@ DROP FUNCTION IF EXISTS pgtrickle._source_changes(pgtrickle.pgt_stream_tables, p
 DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, integer, bigint);
 DROP FUNCTION IF EXISTS pgtrickle._apply_sql(pgtrickle.pgt_stream_tables, text, boolean, bigint, bigint);
 DROP FUNCTION IF EXISTS pgtrickle._run(pgtrickle.pgt_stream_tables, text, boolean, bigint, bigint);
+DROP FUNCTION IF EXISTS pgtrickle._has_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, bigint, text);
+DROP FUNCTION IF EXISTS pgtrickle._source_changes(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, bigint);
 
 CREATE OR REPLACE FUNCTION pgtrickle._lock_namespace()
 RETURNS integer
@@ -372,9 +374,10 @@ BEGIN
     RETURN v_statements;
 END $$;
 
--- True when any source changed between the stream table's frontier and p_to.
+-- True when any source changed between the stream table's frontier and p_to (a FULL program's
+-- no-change check; a DIFFERENTIAL one counts the changes with _source_changes).
 CREATE OR REPLACE FUNCTION pgtrickle._has_changes(
-    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint, p_op text DEFAULT NULL)
+    p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
 RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -389,12 +392,11 @@ BEGIN
         v_buffer := pgtrickle._buffer(v_source.source_relid);
         -- Materialized views and foreign tables cannot be captured: always recompute.
         IF v_buffer IS NULL THEN
-            RETURN p_op IS NULL;
+            RETURN true;
         END IF;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s b WHERE %s%s)', v_buffer,
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s b WHERE %s)', v_buffer,
                        pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
-                                                    p_to, p_to_xid, p_to_cid),
-                       CASE WHEN p_op IS NULL THEN '' ELSE format(' AND b.__pgt_op = %L', p_op) END)
+                                                    p_to, p_to_xid, p_to_cid))
            INTO v_found;
         IF v_found THEN
             RETURN true;
@@ -493,46 +495,62 @@ DROP FUNCTION IF EXISTS pgtrickle._change_ratio_reason(pgtrickle.pgt_stream_tabl
 
 -- The changes to each source of a stream table since its frontier, counted up to one more than
 -- the source's estimated row count (for a source never estimated, row_estimate is NULL and
--- changes 0 or 1: whether it has any).
+-- changes 0 or 1: whether it has any), and whether the source was truncated in that range. One
+-- scan of each buffer serves the no-change check, the change ratio, the pruning of delta
+-- branches and the truncation check; a second one looks for a truncation only past the count's
+-- limit. A source that cannot be captured (a materialized view, a foreign table) has changes
+-- NULL: it must always be recomputed.
 CREATE OR REPLACE FUNCTION pgtrickle._source_changes(
     p_st pgtrickle.pgt_stream_tables, p_to pg_snapshot, p_to_xid bigint, p_to_cid bigint)
-RETURNS TABLE (source oid, row_estimate numeric, changes bigint)
+RETURNS TABLE (source oid, row_estimate numeric, changes bigint, truncated boolean)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_buffer regclass;
+    v_range text;
+    v_limit bigint;
 BEGIN
     FOR source IN
         SELECT d.source_relid FROM pgtrickle.pgt_dependencies d WHERE d.pgt_id = p_st.pgt_id AND d.source_type <> 'VIEW'
     LOOP
         v_buffer := pgtrickle._buffer(source);
         row_estimate := pgtrickle._row_estimate(source);
-        CONTINUE WHEN v_buffer IS NULL;
-        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s b WHERE %s LIMIT %s) c', v_buffer,
-                       pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
-                                                    p_to, p_to_xid, p_to_cid),
-                       coalesce(ceil(row_estimate)::bigint + 1, 1))
-           INTO changes;
+        changes := NULL;
+        truncated := NULL;
+        IF v_buffer IS NOT NULL THEN
+            v_range := pgtrickle._changes_predicate('b', p_st.frontier, p_st.frontier_xid, p_st.frontier_cid,
+                                                    p_to, p_to_xid, p_to_cid);
+            v_limit := coalesce(ceil(row_estimate)::bigint + 1, 1);
+            EXECUTE format('SELECT count(*), coalesce(bool_or(c.__pgt_op = ''T''), false) '
+                           'FROM (SELECT b.__pgt_op FROM %s b WHERE %s LIMIT %s) c', v_buffer, v_range, v_limit)
+               INTO changes, truncated;
+            IF changes = v_limit AND NOT truncated THEN
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s b WHERE %s AND b.__pgt_op = ''T'')', v_buffer, v_range)
+                   INTO truncated;
+            END IF;
+        END IF;
         RETURN NEXT;
     END LOOP;
 END $$;
 
-DROP FUNCTION IF EXISTS pgtrickle._analyze_buffers(pgtrickle.pgt_stream_tables, pg_snapshot, bigint, bigint);
-
 -- Whether a change buffer's statistics know no change from transaction p_xid on: the buffer's
 -- change ids only grow, so a refresh reading the changes since its frontier would be planned as
 -- if there were almost none (true too when there are no statistics yet).
+-- PL/pgSQL, so that a session plans the pg_stats view once, not at every call.
 CREATE OR REPLACE FUNCTION pgtrickle._stats_predate(p_buffer regclass, p_xid bigint)
 RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((
-        SELECT max(v.xid) < p_xid
-          FROM pg_catalog.pg_class c
-          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-          JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = '__pgt_xid'
-         CROSS JOIN LATERAL unnest(coalesce(s.histogram_bounds::text::bigint[], '{}')
-                                   || coalesce(s.most_common_vals::text::bigint[], '{}')) v(xid)
-         WHERE c.oid = p_buffer), true)
-$$;
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_newest bigint;
+BEGIN
+    SELECT max(v.xid) INTO v_newest
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = '__pgt_xid'
+     CROSS JOIN LATERAL unnest(coalesce(s.histogram_bounds::text::bigint[], '{}')
+                               || coalesce(s.most_common_vals::text::bigint[], '{}')) v(xid)
+     WHERE c.oid = p_buffer;
+    RETURN coalesce(v_newest < p_xid, true);
+END $$;
 
 -- Analyzes the change buffers the given stream tables read that hold at least 100 changes
 -- newer than their statistics (see _stats_predate). Scheduled refreshes call it in a
@@ -648,6 +666,9 @@ DECLARE
     v_rows text;
     v_pruned text;
     v_buffer regclass;
+    v_differential boolean;
+    v_changed boolean;
+    v_truncated boolean;
 BEGIN
     IF p_wait THEN
         PERFORM pg_advisory_xact_lock(pgtrickle._lock_namespace(), (p_pgt_id % 2147483647)::integer);
@@ -678,7 +699,32 @@ BEGIN
     -- REFRESH MATERIALIZED VIEW does: its query may read stable functions such as now().
     IF v_st.is_populated AND NOT v_st.needs_reinit AND NOT (p_initiated_by = 'MANUAL' AND v_st.refresh_mode = 'FULL') THEN
         v_snapshot := pg_current_snapshot();
-        IF NOT pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid) THEN
+        v_differential := v_st.refresh_program->>'mode' = 'DIFFERENTIAL';
+        IF v_differential THEN
+            v_limit := CASE WHEN v_st.refresh_mode = 'AUTO' THEN pgtrickle._max_change_ratio() ELSE 0 END;
+            -- Buffers holding at least 100 changes and more than twice what their statistics
+            -- say, or changes all newer than their statistics (written by this transaction, or
+            -- not analyzed by _analyze_buffers), are stale: planning a large change against a
+            -- buffer it believes nearly empty, PostgreSQL joins changes by nested loops that
+            -- rescan one change per row of the other. They are analyzed before a DIFFERENTIAL
+            -- refresh.
+            WITH c AS MATERIALIZED (SELECT * FROM pgtrickle._source_changes(v_st, v_snapshot, v_own_xid, v_own_cid))
+            SELECT coalesce((SELECT bool_or(c.changes IS NULL OR c.changes > 0) FROM c), false),
+                   coalesce((SELECT bool_or(c.truncated) FROM c), false),
+                   (SELECT max(c.changes / c.row_estimate) FROM c),
+                   (SELECT format('more than %s changes to %s (about %s rows) exceed '
+                                  'pgtrickle.differential_max_change_ratio = %s',
+                                  ceil(v_limit * c.row_estimate)::bigint, c.source::regclass, round(c.row_estimate), v_limit)
+                      FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1),
+                   (SELECT array_agg(b.buffer) FROM c CROSS JOIN LATERAL (SELECT pgtrickle._buffer(c.source) AS buffer) b
+                     WHERE c.changes >= 100 AND ((SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0
+                           OR pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(v_st.frontier))))),
+                   (SELECT array_agg(c.source) FROM c WHERE c.changes = 0)
+              INTO v_changed, v_truncated, v_ratio, v_ratio_reason, v_stale_buffers, v_unchanged;
+        ELSE
+            v_changed := pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid);
+        END IF;
+        IF NOT v_changed THEN
             v_action := 'NO_DATA';
             IF p_initiated_by = 'IMMEDIATE' THEN
                 -- A statement that changed no row: nothing to record or advance.
@@ -700,26 +746,8 @@ BEGIN
              WHERE pgt_id = p_pgt_id;
             SELECT 0::bigint AS rows_inserted, 0::bigint AS rows_updated, 0::bigint AS rows_deleted,
                    v_snapshot AS frontier_to INTO v_result;
-        ELSIF v_st.refresh_program->>'mode' = 'DIFFERENTIAL' THEN
-            v_limit := CASE WHEN v_st.refresh_mode = 'AUTO' THEN pgtrickle._max_change_ratio() ELSE 0 END;
-            -- Buffers holding at least 100 changes and more than twice what their statistics
-            -- say, or changes all newer than their statistics (written by this transaction, or
-            -- not analyzed by _analyze_buffers), are stale: planning a large change against a
-            -- buffer it believes nearly empty, PostgreSQL joins changes by nested loops that
-            -- rescan one change per row of the other. They are analyzed before a DIFFERENTIAL
-            -- refresh.
-            WITH c AS MATERIALIZED (SELECT * FROM pgtrickle._source_changes(v_st, v_snapshot, v_own_xid, v_own_cid))
-            SELECT (SELECT max(c.changes / c.row_estimate) FROM c),
-                   (SELECT format('more than %s changes to %s (about %s rows) exceed '
-                                  'pgtrickle.differential_max_change_ratio = %s',
-                                  ceil(v_limit * c.row_estimate)::bigint, c.source::regclass, round(c.row_estimate), v_limit)
-                      FROM c WHERE v_limit > 0 AND c.changes > v_limit * c.row_estimate LIMIT 1),
-                   (SELECT array_agg(b.buffer) FROM c CROSS JOIN LATERAL (SELECT pgtrickle._buffer(c.source) AS buffer) b
-                     WHERE c.changes >= 100 AND ((SELECT reltuples FROM pg_class WHERE oid = b.buffer) < c.changes / 2.0
-                           OR pgtrickle._stats_predate(b.buffer, pgtrickle._xid(pg_snapshot_xmin(v_st.frontier))))),
-                   (SELECT array_agg(c.source) FROM c WHERE c.changes = 0)
-              INTO v_ratio, v_ratio_reason, v_stale_buffers, v_unchanged;
-            IF pgtrickle._has_changes(v_st, v_snapshot, v_own_xid, v_own_cid, 'T') THEN
+        ELSIF v_differential THEN
+            IF v_truncated THEN
                 v_reason := 'a source was truncated';
             ELSIF v_st.refresh_mode = 'AUTO' THEN
                 v_reason := coalesce(v_ratio_reason, pgtrickle._cost_model_reason(p_pgt_id, v_ratio));

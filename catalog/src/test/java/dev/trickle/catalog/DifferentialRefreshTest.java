@@ -170,6 +170,19 @@ class DifferentialRefreshTest {
   }
 
   @Test
+  void shouldNoticeATruncateThatFollowsMoreChangesThanTheSourceHasRows() {
+    create("per_player", "SELECT player_id, count(*) AS plays FROM game_scores GROUP BY player_id", RefreshMode.DIFFERENTIAL);
+    db.execute("ANALYZE game_scores",
+        "INSERT INTO game_scores (player_id, score) SELECT g % 10, g FROM generate_series(1, 300) g",
+        "TRUNCATE game_scores", "INSERT INTO game_scores (player_id, score) VALUES (1, 1)",
+        "SELECT pgtrickle.refresh_stream_table('per_player')");
+    List<Object> refresh = lastRefresh("per_player").get(0);
+    assertEquals("FULL", refresh.get(0));
+    assertEquals("a source was truncated", refresh.get(4));
+    assertMatchesQuery(db, "per_player", "after inserts and a truncate");
+  }
+
+  @Test
   void shouldFallBackToFullUnderAutoWhenMostRowsChanged() {
     create("per_player", "SELECT player_id, sum(score) AS total FROM game_scores GROUP BY player_id", RefreshMode.AUTO);
     db.execute("ANALYZE game_scores", "UPDATE game_scores SET score = score + 1 WHERE score_id <= 30",

@@ -89,6 +89,19 @@ class RefreshCompilerTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT r.name, r.manager FROM public.regions r "
+          + "WHERE r.name = o.region)|EXISTS (SELECT 1 FROM|SELECT \"name\", sum(",
+      "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT max(r.manager) FROM public.regions r "
+          + "WHERE r.name = o.region)|EXISTS (SELECT max(r.manager) FROM|SELECT \"name\", \"manager\", sum("})
+  void shouldCarryOnlyTheColumnsWhoseValuesDecideAnExistsSubquery(String query, String tested, String consolidated) {
+    RefreshProgram program = compiler.compile("public.exists", query, RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("id", "integer"))).program();
+    assertTrue(program.fullSql().contains(tested), program.fullSql());
+    assertTrue(program.deltaSql().contains(consolidated), program.deltaSql());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "SELECT a.id FROM public.orders a LEFT JOIN public.orders b ON b.id = a.id RIGHT JOIN public.regions r "
           + "ON r.name = coalesce(b.region, a.region)"
           + "|RIGHT JOIN whose condition can match NULL-padded rows of b (compare a column of b with =, <, >, <=, >= or <> in it)",

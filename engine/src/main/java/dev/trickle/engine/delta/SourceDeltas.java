@@ -189,13 +189,6 @@ final class SourceDeltas {
     };
   }
 
-  /** The current versions of the rows of a relation the change touched. */
-  String touchedNewRows(RelationInfo relation, Ctes ctes) {
-    String key = quotedKey(relation);
-    return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE (" + key + ") IN (SELECT "
-        + key + " FROM " + deltaCte(relation, ctes) + "))";
-  }
-
   /** The old versions of the rows of a relation the change touched. */
   String touchedOldRows(RelationInfo relation, Ctes ctes) {
     return oldImages(relation, ctes, null);
@@ -207,7 +200,12 @@ final class SourceDeltas {
         + (gate == null ? "" : " AND " + gate) + ")";
   }
 
-  /** The new versions of the rows of a relation the change inserted or updated. */
+  /**
+   * The new versions of the rows of a relation the change inserted or updated: for a keyed
+   * relation, the current versions of the rows the change touched, read from the change's
+   * images (a row's net change is its old image out and its current one in) rather than by
+   * probing the table per touched key.
+   */
   String insertedRows(RelationInfo relation, Ctes ctes) {
     return "(SELECT " + quotedColumns(relation) + " FROM " + deltaCte(relation, ctes) + " WHERE __pgt_w > 0)";
   }

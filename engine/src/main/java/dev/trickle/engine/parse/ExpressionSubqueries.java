@@ -12,13 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.SelectItem;
 
 /**
  * Finds the subqueries in a block's WHERE and select list and builds them. A built subquery's
@@ -133,6 +137,9 @@ final class ExpressionSubqueries {
     if (!(select.getSelect() instanceof PlainSelect plain) || select.getSelect().getWithItemsList() != null) {
       throw new UnsupportedQueryException("a set operation or WITH inside an expression subquery");
     }
+    if (kind == Kind.EXISTS) {
+      selectingNothing(plain);
+    }
     Built built = builder.build(plain);
     Block block = built.block();
     if (block.from() == null) {
@@ -154,5 +161,22 @@ final class ExpressionSubqueries {
     }
     tokens.rewrite(plain);
     found.add(new ExpressionSubquery(kind, select.toString(), block, tested, correlated, nullsMatter));
+  }
+
+  /**
+   * Makes an EXISTS subquery that selects only columns (PostgreSQL deparses {@code SELECT *} as
+   * every column) select {@code 1}: whether a row exists does not depend on them, and a column
+   * read counts as used, so every column of its tables would be carried through their changes.
+   * A select list with expressions is left alone (an aggregate or a set-returning function
+   * decides how many rows there are), as is one an ORDER BY may name.
+   */
+  private static void selectingNothing(PlainSelect plain) {
+    boolean onlyColumns = plain.getSelectItems().stream().allMatch(item -> item.getAlias() == null
+        && (item.getExpression() instanceof Column
+            || item.getExpression() instanceof AllColumns));
+    if (onlyColumns && plain.getOrderByElements() == null) {
+      plain.setSelectItems(new ArrayList<>(List.of(
+          SelectItem.from(new LongValue(1)))));
+    }
   }
 }
