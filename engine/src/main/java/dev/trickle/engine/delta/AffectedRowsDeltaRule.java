@@ -45,7 +45,8 @@ final class AffectedRowsDeltaRule {
     String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
     String restriction = anchors.isEmpty() ? anyItemRestriction(identifying, candidates)
         : anchorRestriction(lineage, candidates);
-    String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
+    String blockWhere = anchors.isEmpty() ? core.where() : CandidateIns.where(core, anchors, candidates);
+    String where = blockWhere == null ? restriction : "(" + blockWhere + ") AND " + restriction;
     String list = String.join(", ", select);
     return "SELECT " + list + ", 1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.NEW, where, ctes)
         + "\nUNION ALL\n" + context.oldTables("SELECT " + list + ", -1::bigint AS __pgt_w"
