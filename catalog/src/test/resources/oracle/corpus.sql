@@ -88,6 +88,18 @@ SELECT kind, count(*) AS n FROM events GROUP BY 1;
 SELECT a.region, e.kind, sum(e.amount) AS amount, count(*) AS n FROM events e JOIN accounts a ON a.id = e.account_id GROUP BY 1, 2;
 -- a_left_join
 SELECT a.id, count(e.id) AS n, coalesce(sum(e.amount), 0) AS total FROM accounts a LEFT JOIN events e ON e.account_id = a.id GROUP BY a.id;
+-- a_left_join_recomputed
+SELECT a.id, count(e.id) AS n, max(e.amount) AS top, string_agg(e.kind, ',' ORDER BY e.id) AS kinds
+  FROM accounts a LEFT JOIN events e ON e.account_id = a.id GROUP BY a.id;
+-- a_left_join_two_anchors
+SELECT m.id AS mid, e.id AS eid, max(a.balance) AS balance, count(a.id) AS n FROM events e
+  JOIN merchants m ON m.id = e.merchant_id LEFT JOIN accounts a ON a.id = e.account_id GROUP BY m.id, e.id;
+-- a_exists_recomputed
+SELECT a.id, max(a.balance) AS balance FROM accounts a
+ WHERE EXISTS (SELECT 1 FROM events e WHERE e.account_id = a.id AND e.amount > 50) GROUP BY a.id HAVING count(*) > 0;
+-- s_counts_of_counts
+SELECT n, count(*) AS accounts FROM (SELECT a.id, count(e.id) AS n FROM accounts a
+  LEFT JOIN events e ON e.account_id = a.id AND e.kind <> 'sell' GROUP BY a.id) per GROUP BY n;
 -- a_functional_dependency
 SELECT a.id, a.region, count(*) AS n FROM accounts a JOIN events e ON e.account_id = a.id GROUP BY a.id;
 -- a_keyless

@@ -1,5 +1,6 @@
 package dev.trickle.engine.delta;
 
+import dev.trickle.engine.Sql;
 import dev.trickle.engine.UnsupportedQueryException;
 import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.Expressions;
@@ -34,12 +35,8 @@ final class AffectedRowsDeltaRule {
 
   /** The block's change: {@code select} columns plus {@code __pgt_w}. */
   static String delta(CoreQuery core, List<String> select, Ctes ctes, ProgramContext context) {
-    List<RenderedItem> keyed = core.items();
-    keyed.stream().filter(item -> item.lineage().isEmpty()).findFirst().ifPresent(item -> {
-      throw new UnsupportedQueryException("an outer join or subquery over " + item.alias() + ", which has no primary key");
-    });
-    List<RenderedItem> anchors = keyed.stream().filter(item -> core.preserved().contains(item.alias())).toList();
-    List<RenderedItem> identifying = anchors.isEmpty() ? keyed : anchors;
+    List<RenderedItem> anchors = anchors(core);
+    List<RenderedItem> identifying = anchors.isEmpty() ? core.items() : anchors;
     List<String> lineage = new ArrayList<>();
     identifying.forEach(item -> lineage.addAll(item.lineage()));
     String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
@@ -52,6 +49,63 @@ final class AffectedRowsDeltaRule {
         + "\nUNION ALL\n" + context.oldTables("SELECT " + list + ", -1::bigint AS __pgt_w"
         + (anchors.isEmpty() ? core : core.withOldAmong(anchorIdentities(anchors, candidates)))
             .fromWhere(alias -> ItemForm.OLD_EXACT, where, ctes), ctes);
+  }
+
+  /** The items no outer join pads, whose keys identify the candidates; fails when an item has no key. */
+  private static List<RenderedItem> anchors(CoreQuery core) {
+    core.items().stream().filter(item -> item.lineage().isEmpty()).findFirst().ifPresent(item -> {
+      throw new UnsupportedQueryException("an outer join or subquery over " + item.alias() + ", which has no primary key");
+    });
+    return core.items().stream().filter(item -> core.preserved().contains(item.alias())).toList();
+  }
+
+  /**
+   * SQL selecting the keys ({@code __pgt_g1}, ...) of the groups the block's change may touch,
+   * read straight off the candidates when every group key is a key column of an anchor: a changed
+   * row belongs to a candidate, and its group key is that candidate's. Null otherwise. A superset
+   * of the changed groups, found without evaluating the block on both states (TPC-H Q13, counting
+   * each customer's orders: 2,556 candidate customers, 87,258 rows evaluated to name them).
+   */
+  static String candidateGroups(CoreQuery core, GroupKeys keys, Ctes ctes, ProgramContext context) {
+    List<RenderedItem> anchors = anchors(core);
+    if (anchors.isEmpty() || keys.size() == 0) {
+      return null;
+    }
+    List<String> columns = new ArrayList<>();
+    for (ColumnRef key : keys.columns()) {
+      String column = key == null ? null : candidateColumn(key, anchors);
+      if (column == null) {
+        return null;
+      }
+      columns.add(column);
+    }
+    List<String> lineage = new ArrayList<>();
+    anchors.forEach(item -> lineage.addAll(item.lineage()));
+    String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
+    List<String> select = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      select.add(columns.get(i) + " AS " + keys.names().get(i));
+    }
+    return "SELECT DISTINCT " + String.join(", ", select) + " FROM " + candidates;
+  }
+
+  /** The candidate column ({@code __pgt_cN}) holding a column when it is a key column of an anchor; null otherwise. */
+  static String candidateColumn(ColumnRef column, List<RenderedItem> anchors) {
+    if (column.qualifier() == null) {
+      return null;
+    }
+    String reference = Sql.identifier(Expressions.unquote(column.qualifier())) + "."
+        + Sql.identifier(Expressions.unquote(column.column()));
+    int position = 0;
+    for (RenderedItem anchor : anchors) {
+      for (String lineage : anchor.lineage()) {
+        position++;
+        if (lineage.equals(reference) || lineage.equals(reference + "::bigint")) {
+          return "__pgt_c" + position;
+        }
+      }
+    }
+    return null;
   }
 
   /** For each anchor, SQL selecting its identity columns of the candidates (they are numbered in anchor order). */

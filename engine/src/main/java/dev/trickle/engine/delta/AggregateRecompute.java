@@ -58,15 +58,15 @@ final class AggregateRecompute {
 
   private String delta() {
     Ctes ctes = new Ctes();
-    String input = ctes.add("__pgt_in", context.blockDelta(block, keys.probe(), ctes));
     List<String> columns = context.outputs().stream().map(o -> Sql.identifier(o.name())).toList();
     if (keys.size() == 0) {
+      String input = ctes.add("__pgt_in", context.blockDelta(block, keys.probe(), ctes));
       String full = query(null, ctes);
       return ctes.statement("SELECT __pgt_row_id, 'I' AS __pgt_op, " + String.join(", ", columns) + " FROM (\n" + full
           + "\n) __pgt_all WHERE EXISTS (SELECT 1 FROM " + input + ")");
     }
     List<String> groupNames = keys.names();
-    String affected = ctes.add("__pgt_ag", keys.distinct(input));
+    String affected = ctes.add("__pgt_ag", context.changedGroups(block, keys, ctes));
     String recomputed = query(affected, ctes);
     return ctes.statement("SELECT __pgt_row_id, 'I' AS __pgt_op, " + String.join(", ", columns) + " FROM (\n" + recomputed
         + "\n) __pgt_new\nUNION ALL\nSELECT " + context.rowId(groupNames) + ", 'D', "

@@ -1,7 +1,5 @@
 package dev.trickle.engine.delta;
 
-import dev.trickle.engine.Sql;
-import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.ExpressionSubquery;
 import dev.trickle.engine.model.ExpressionSubquery.Kind;
 import dev.trickle.engine.model.Expressions;
@@ -9,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
@@ -54,27 +53,13 @@ final class CandidateIns {
   /** The candidate columns holding each tested value; empty unless each is an anchor's key column. */
   private static Optional<List<String>> candidateColumns(ExpressionSubquery subquery, List<RenderedItem> anchors) {
     List<String> columns = new ArrayList<>();
-    for (var tested : subquery.tested()) {
-      Optional<ColumnRef> column = Expressions.asColumn(Expressions.unwrapped(tested));
-      if (column.isEmpty() || column.get().qualifier() == null) {
+    for (Expression tested : subquery.tested()) {
+      String column = Expressions.asColumn(Expressions.unwrapped(tested))
+          .map(reference -> AffectedRowsDeltaRule.candidateColumn(reference, anchors)).orElse(null);
+      if (column == null) {
         return Optional.empty();
       }
-      String reference = Sql.identifier(Expressions.unquote(column.get().qualifier())) + "."
-          + Sql.identifier(Expressions.unquote(column.get().column()));
-      int position = 0;
-      String found = null;
-      for (RenderedItem anchor : anchors) {
-        for (String lineage : anchor.lineage()) {
-          position++;
-          if (lineage.equals(reference) || lineage.equals(reference + "::bigint")) {
-            found = "__pgt_c" + position;
-          }
-        }
-      }
-      if (found == null) {
-        return Optional.empty();
-      }
-      columns.add(found);
+      columns.add(column);
     }
     return Optional.of(columns);
   }

@@ -168,9 +168,22 @@ final class ProgramContext {
   /** The change of a block as a Z-set with the given select list. */
   String blockDelta(Block block, List<String> select, Ctes ctes) {
     CoreQuery core = core(block);
+    return affectedRows(block) ? AffectedRowsDeltaRule.delta(core, select, ctes, this) : JoinDeltaRule.delta(core, select, ctes);
+  }
+
+  /**
+   * SQL selecting the distinct keys ({@code __pgt_g1}, ...) of the groups of an aggregated block
+   * that its change may touch (at least one key): those of its changed rows, or of its candidate
+   * rows where {@link AffectedRowsDeltaRule#candidateGroups} can name them.
+   */
+  String changedGroups(Block block, GroupKeys keys, Ctes ctes) {
+    String candidates = affectedRows(block) ? AffectedRowsDeltaRule.candidateGroups(core(block), keys, ctes, this) : null;
+    return candidates != null ? candidates : keys.distinct(ctes.add("__pgt_in", blockDelta(block, keys.probe(), ctes)));
+  }
+
+  /** Whether a block's change is found by recomputing its affected rows (outer joins, LATERAL items, subqueries). */
+  private static boolean affectedRows(Block block) {
     return block.from() != null
-        && (block.from().hasOuterJoins() || block.from().hasLateralItems() || !block.subqueries().isEmpty())
-        ? AffectedRowsDeltaRule.delta(core, select, ctes, this)
-        : JoinDeltaRule.delta(core, select, ctes);
+        && (block.from().hasOuterJoins() || block.from().hasLateralItems() || !block.subqueries().isEmpty());
   }
 }

@@ -128,9 +128,8 @@ final class SubqueryCompiler {
         : GroupKeys.ofExpressions(block.select().stream().map(c -> c.expression().toString()).toList());
     String newSql = groupedSql(block, context, keys, ItemForm.NEW, null, new Ctes());
     return new SimpleSubquery(newSql, block.columnNames(), ctes -> {
-      String input = ctes.add("__pgt_sin", context.blockDelta(block, keys.probe(), ctes));
-      String affected = keys.size() == 0 ? input
-          : ctes.add("__pgt_sag", "SELECT DISTINCT * FROM (SELECT " + String.join(", ", keys.names()) + " FROM " + input + ") __pgt_a");
+      String affected = keys.size() == 0 ? ctes.add("__pgt_sin", context.blockDelta(block, keys.probe(), ctes))
+          : ctes.add("__pgt_sag", context.changedGroups(block, keys, ctes));
       String changes = ctes.add("__pgt_sz", "SELECT *, 1::bigint AS __pgt_w FROM ("
           + groupedSql(block, context, keys, ItemForm.NEW, affected, ctes) + ") __pgt_new\nUNION ALL\nSELECT *, -1::bigint FROM ("
           + groupedSql(block, context, keys, ItemForm.OLD_EXACT, affected, ctes) + ") __pgt_old");

@@ -79,8 +79,7 @@ final class TopGroups {
     Ctes ctes = new Ctes();
     List<String> columns = context.outputs().stream().map(o -> Sql.identifier(o.name())).toList();
     String list = String.join(", ", columns);
-    String input = ctes.add("__pgt_in", context.blockDelta(block, keys.probe(), ctes));
-    String affected = ctes.add("__pgt_ag", keys.distinct(input));
+    String affected = ctes.add("__pgt_ag", context.changedGroups(block, keys, ctes));
     String recomputed = ctes.add("__pgt_new", new AggregateRecompute(block, context, keys).query(affected, ctes));
     String candidates = ctes.add("__pgt_cand", "SELECT __pgt_row_id, " + list + " FROM {{self}}"
         + " WHERE __pgt_row_id NOT IN (SELECT " + context.rowId(keys.names()) + " FROM " + affected + ")"
