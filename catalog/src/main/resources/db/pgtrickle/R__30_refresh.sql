@@ -158,16 +158,22 @@ LANGUAGE sql STABLE AS $$
                                                  pgtrickle._qualified(p_st.pgt_relid)), p_own_xid, p_own_cid)
 $$;
 
--- Delta SQL without the UNION ALL branches that read the change of a source in p_unchanged
--- (the compiler marks a prunable branch /*<pgt ID NEEDS*/ ... /*</pgt ID*/, NEEDS being the
--- sources of each item whose change it reads: "1|2,3" reads one item changing with source 1 or
--- 2 and one changing with source 3). A multi-way join's delta has a branch per choice of
--- changed items; PostgreSQL plans them all, so dropping those that are empty this time cuts
--- planning, which dominated such refreshes.
+-- Delta SQL for a refresh in which the sources in p_unchanged have no change:
+-- * without the UNION ALL branches that read the change of such a source (the compiler marks a
+--   prunable branch /*<pgt ID NEEDS*/ ... /*</pgt ID*/, NEEDS being the sources of each item
+--   whose change it reads: "1|2,3" reads one item changing with source 1 or 2 and one changing
+--   with source 3). A multi-way join's delta has a branch per choice of changed items;
+--   PostgreSQL plans them all, so dropping those that are empty this time cuts planning, which
+--   dominated such refreshes;
+-- * reading such a source's current rows where the SQL reads its rows before the change (the
+--   compiler writes /*<alt OID CURRENT*/ OLD /*alt>*/, CURRENT reading the current rows): the
+--   same rows, which PostgreSQL estimates and probes as the table they are, not as a union of
+--   untouched rows and old images.
 CREATE OR REPLACE FUNCTION pgtrickle._prune_branches(p_sql text, p_unchanged oid[])
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
+    v_sql text := p_sql;
     v_pieces text[];
     v_kept text[];
     v_piece text;
@@ -178,42 +184,61 @@ DECLARE
     v_skip_to text;
     v_dropped boolean;
 BEGIN
-    IF coalesce(cardinality(p_unchanged), 0) = 0 OR strpos(p_sql, '/*<pgt ') = 0 THEN
+    IF coalesce(cardinality(p_unchanged), 0) = 0 THEN
         RETURN p_sql;
     END IF;
-    -- One pass: each piece after the first starts with a marker's "ID NEEDS*/".
-    v_pieces := string_to_array(p_sql, '/*<pgt ');
-    v_kept := ARRAY[v_pieces[1]];
-    FOR i IN 2 .. cardinality(v_pieces) LOOP
-        v_piece := v_pieces[i];
-        IF v_skip_to IS NOT NULL THEN  -- inside a dropped branch that holds marked ones
-            v_at := strpos(v_piece, v_skip_to);
-            CONTINUE WHEN v_at = 0;
-            v_kept := v_kept || substr(v_piece, v_at + length(v_skip_to));
-            v_skip_to := NULL;
-            CONTINUE;
-        END IF;
-        v_header := left(v_piece, strpos(v_piece, '*/') - 1);
-        v_dropped := false;
-        FOREACH v_item IN ARRAY string_to_array(split_part(v_header, ' ', 2), ',') LOOP
-            IF string_to_array(v_item, '|')::oid[] <@ p_unchanged THEN
-                v_dropped := true;
-                EXIT;
+    IF strpos(v_sql, '/*<pgt ') > 0 THEN
+        -- One pass: each piece after the first starts with a marker's "ID NEEDS*/".
+        v_pieces := string_to_array(v_sql, '/*<pgt ');
+        v_kept := ARRAY[v_pieces[1]];
+        FOR i IN 2 .. cardinality(v_pieces) LOOP
+            v_piece := v_pieces[i];
+            IF v_skip_to IS NOT NULL THEN  -- inside a dropped branch that holds marked ones
+                v_at := strpos(v_piece, v_skip_to);
+                CONTINUE WHEN v_at = 0;
+                v_kept := v_kept || substr(v_piece, v_at + length(v_skip_to));
+                v_skip_to := NULL;
+                CONTINUE;
+            END IF;
+            v_header := left(v_piece, strpos(v_piece, '*/') - 1);
+            v_dropped := false;
+            FOREACH v_item IN ARRAY string_to_array(split_part(v_header, ' ', 2), ',') LOOP
+                IF string_to_array(v_item, '|')::oid[] <@ p_unchanged THEN
+                    v_dropped := true;
+                    EXIT;
+                END IF;
+            END LOOP;
+            IF NOT v_dropped THEN
+                v_kept := v_kept || ('/*<pgt ' || v_piece);
+                CONTINUE;
+            END IF;
+            v_end := '/*</pgt ' || split_part(v_header, ' ', 1) || '*/';
+            v_at := strpos(v_piece, v_end);
+            IF v_at = 0 THEN
+                v_skip_to := v_end;
+            ELSE
+                v_kept := v_kept || substr(v_piece, v_at + length(v_end));
             END IF;
         END LOOP;
-        IF NOT v_dropped THEN
-            v_kept := v_kept || ('/*<pgt ' || v_piece);
-            CONTINUE;
-        END IF;
-        v_end := '/*</pgt ' || split_part(v_header, ' ', 1) || '*/';
-        v_at := strpos(v_piece, v_end);
-        IF v_at = 0 THEN
-            v_skip_to := v_end;
-        ELSE
-            v_kept := v_kept || substr(v_piece, v_at + length(v_end));
-        END IF;
-    END LOOP;
-    RETURN array_to_string(v_kept, '');
+        v_sql := array_to_string(v_kept, '');
+    END IF;
+    IF strpos(v_sql, '/*<alt ') > 0 THEN
+        -- Alternatives do not nest: each piece after the first holds one, up to its "/*alt>*/".
+        v_pieces := string_to_array(v_sql, '/*<alt ');
+        v_kept := ARRAY[v_pieces[1]];
+        FOR i IN 2 .. cardinality(v_pieces) LOOP
+            v_piece := v_pieces[i];
+            v_header := left(v_piece, strpos(v_piece, '*/') - 1);
+            IF split_part(v_header, ' ', 1)::oid = ANY (p_unchanged) THEN
+                v_kept := v_kept || substr(v_header, strpos(v_header, ' ') + 1)
+                                 || substr(v_piece, strpos(v_piece, '/*alt>*/') + length('/*alt>*/'));
+            ELSE
+                v_kept := v_kept || ('/*<alt ' || v_piece);
+            END IF;
+        END LOOP;
+        v_sql := array_to_string(v_kept, '');
+    END IF;
+    RETURN v_sql;
 END $$;
 
 -- A condition, true when none of p_sources has a change between the stream table's frontier

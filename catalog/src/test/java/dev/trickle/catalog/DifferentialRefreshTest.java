@@ -241,6 +241,27 @@ class DifferentialRefreshTest {
   }
 
   @Test
+  void shouldReadTheRowsOfAnUnchangedSourceAsTheyAreWhereItsOldRowsAreRead() {
+    db.execute("DROP TABLE IF EXISTS players",
+        "CREATE TABLE players (player_id int PRIMARY KEY, name text)",
+        "INSERT INTO players SELECT g, 'p' || g FROM generate_series(0, 11) g");
+    create("plays", "SELECT p.name, s.score_id FROM players p LEFT JOIN game_scores s ON s.player_id = p.player_id",
+        RefreshMode.DIFFERENTIAL);
+    String rows = "pgtrickle._delta_rows_sql((SELECT st FROM pgtrickle.pgt_stream_tables st WHERE st.pgt_name = 'plays'), "
+        + "NULL, NULL)";
+    String probes = "SELECT strpos(p, '/*<alt " + oid("players") + " ') > 0, "
+        + "strpos(p, '__pgt_keep FROM \"public\".\"players\"') > 0, "
+        + "strpos(p, '(SELECT \"player_id\", \"name\" FROM \"public\".\"players\")') > 0 FROM (SELECT ";
+    assertEquals(List.of(List.of(true, true, true)), db.query(probes + rows + " AS p) q"),
+        "the old rows of players are a union of untouched rows and old images, marked with SQL reading its rows");
+    assertEquals(List.of(List.of(false, false, true)), db.query(probes + "pgtrickle._prune_branches(" + rows
+        + ", ARRAY['players'::regclass::oid]) AS p) q"), "players unchanged: its rows are read as they are");
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (11, 5)", "DELETE FROM game_scores WHERE player_id = 3",
+        "SELECT pgtrickle.refresh_stream_table('plays')");
+    assertMatchesQuery(db, "plays", "after a change to game_scores only");
+  }
+
+  @Test
   void shouldKeepTheBranchesOfASubqueryInFromWhenOneOfItsSourcesChanged() {
     db.execute("DROP TABLE IF EXISTS players, teams",
         "CREATE TABLE players (player_id int PRIMARY KEY, name text)",

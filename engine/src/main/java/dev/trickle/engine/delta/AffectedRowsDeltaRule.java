@@ -42,8 +42,7 @@ final class AffectedRowsDeltaRule {
     String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
     String restriction = anchors.isEmpty() ? anyItemRestriction(identifying, candidates)
         : anchorRestriction(lineage, candidates);
-    String blockWhere = anchors.isEmpty() ? core.where() : CandidateIns.where(core, anchors, candidates);
-    String where = blockWhere == null ? restriction : "(" + blockWhere + ") AND " + restriction;
+    String where = core.where() == null ? restriction : "(" + core.where() + ") AND " + restriction;
     String list = String.join(", ", select);
     return "SELECT " + list + ", 1::bigint AS __pgt_w" + core.fromWhere(alias -> ItemForm.NEW, where, ctes)
         + "\nUNION ALL\n" + context.oldTables("SELECT " + list + ", -1::bigint AS __pgt_w"
@@ -90,7 +89,7 @@ final class AffectedRowsDeltaRule {
   }
 
   /** The candidate column ({@code __pgt_cN}) holding a column when it is a key column of an anchor; null otherwise. */
-  static String candidateColumn(ColumnRef column, List<RenderedItem> anchors) {
+  private static String candidateColumn(ColumnRef column, List<RenderedItem> anchors) {
     if (column.qualifier() == null) {
       return null;
     }

@@ -152,10 +152,35 @@ final class SourceDeltas {
   private String oldRows(RelationInfo relation, String delta, String images, String gate) {
     String key = quotedKey(relation);
     String columns = quotedColumns(relation);
-    return "(SELECT " + columns + " FROM (SELECT " + columns + ", NOT ((" + key + ") IN (SELECT " + key + " FROM "
-        + delta + ")) AS __pgt_keep FROM " + relation.qualifiedName() + " UNION ALL SELECT " + columns
-        + ", true FROM " + images + " WHERE __pgt_w < 0" + (gate == null ? "" : " AND " + gate)
-        + ") __pgt_old WHERE __pgt_keep)";
+    return unlessUnchanged(relation, "(SELECT " + columns + " FROM (SELECT " + columns + ", NOT ((" + key
+        + ") IN (SELECT " + key + " FROM " + delta + ")) AS __pgt_keep FROM " + relation.qualifiedName()
+        + " UNION ALL SELECT " + columns + ", true FROM " + images + " WHERE __pgt_w < 0"
+        + (gate == null ? "" : " AND " + gate) + ") __pgt_old WHERE __pgt_keep)", "");
+  }
+
+  /**
+   * A relation's rows before the change as a Z-set: its current rows (+1) and its change negated.
+   */
+  String oldZset(RelationInfo relation, Ctes ctes) {
+    String columns = quotedColumns(relation);
+    return unlessUnchanged(relation, "(SELECT " + columns + ", 1::bigint AS __pgt_w FROM " + relation.qualifiedName()
+        + " UNION ALL SELECT " + columns + ", -__pgt_w FROM " + deltaCte(relation, ctes) + ")", ", 1::bigint AS __pgt_w");
+  }
+
+  /**
+   * SQL reading a relation as it was before the change, preceded by a comment holding SQL that
+   * reads its current rows (its columns, then {@code extra}) and followed by one closing the
+   * marked text, so that a refresh finding no change to the relation reads the current rows in
+   * its place (pgtrickle._prune_branches): the same rows, without the union of untouched rows and
+   * old images, which PostgreSQL estimates and probes worse than the table. Left unmarked when
+   * the relation's name could end the comment.
+   */
+  private String unlessUnchanged(RelationInfo relation, String old, String extra) {
+    String current = "(SELECT " + quotedColumns(relation) + extra + " FROM " + relation.qualifiedName() + ")";
+    if (current.contains("*/") || current.contains("/*")) {
+      return old;
+    }
+    return "/*<alt " + relation.oid() + " " + current + "*/" + old + "/*alt>*/";
   }
 
   /**
@@ -167,8 +192,8 @@ final class SourceDeltas {
       @Override
       public String kept(RelationInfo relation) {
         String key = quotedKey(relation);
-        return "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName() + " WHERE NOT ((" + key
-            + ") IN (SELECT " + key + " FROM " + deltaCte(relation, ctes) + ")))";
+        return unlessUnchanged(relation, "(SELECT " + quotedColumns(relation) + " FROM " + relation.qualifiedName()
+            + " WHERE NOT ((" + key + ") IN (SELECT " + key + " FROM " + deltaCte(relation, ctes) + ")))", "");
       }
 
       @Override

@@ -74,7 +74,7 @@ final class SubqueryCandidates {
    * Whether an IN is exact by value: NULLs cannot matter, and each selected value comes from one
    * row of the subquery's FROM (no aggregate, window or LIMIT decides it).
    */
-  static boolean linked(ExpressionSubquery subquery) {
+  private static boolean linked(ExpressionSubquery subquery) {
     Block query = subquery.query();
     if (subquery.kind() != Kind.IN || subquery.nullsMatter() || query.limited() || query.windowed()) {
       return false;

@@ -40,8 +40,7 @@ final class TableRendering implements RenderedItem {
     String sql = switch (form) {
       case NEW -> table;
       case DELTA -> deltas.deltaCte(item.relation(), ctes);
-      case OLD_ZSET -> "(SELECT " + columns + ", 1::bigint AS __pgt_w FROM " + table
-          + " UNION ALL SELECT " + columns + ", -__pgt_w FROM " + deltas.deltaCte(item.relation(), ctes) + ")";
+      case OLD_ZSET -> deltas.oldZset(item.relation(), ctes);
       case OLD_EXACT -> deltas.oldRows(item.relation(), ctes);
       case TOUCHED_NEW -> deltas.insertedRows(item.relation(), ctes);
       case TOUCHED_OLD -> deltas.touchedOldRows(item.relation(), ctes);
