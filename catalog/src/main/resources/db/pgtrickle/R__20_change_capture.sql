@@ -277,9 +277,29 @@ LANGUAGE sql IMMUTABLE AS $$
            quote_literal(array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(p_snapshot) x)::text) || '::bigint[]'
 $$;
 
+-- SQL deciding whether a buffer row's transaction is not visible in a snapshot given by literals
+-- (see _visible_sql): the negation written out as ranges and equalities, which the planner
+-- estimates from the buffer's statistics (it guesses half the rows for a NOT over a CASE).
+CREATE OR REPLACE FUNCTION pgtrickle._invisible_sql(
+    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_xid text := quote_ident(p_alias) || '.__pgt_xid';
+    v_sql text;
+BEGIN
+    v_sql := format('%1$s >= %2$s AND (%1$s >= %3$s OR %1$s = ANY (%4$s))', v_xid, p_xmin, p_xmax, p_xip);
+    IF p_own_xid IS NULL THEN
+        RETURN '(' || v_sql || ')';
+    END IF;
+    RETURN format('((%1$s = %2$s AND %3$I.__pgt_seq >= %4$s) OR (%1$s <> %2$s AND %5$s))',
+                  v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
+END $$;
+
 -- SQL selecting the buffer rows a refresh consumes: visible at the new frontier and not at
 -- the old one. With p_to NULL the new frontier is the snapshot of the statement the SQL runs
--- in, read from the CTE __pgt_snap(xmin, xmax, xip) that statement defines.
+-- in: its scans see the rows of exactly the transactions visible in it, so only the rows its
+-- own transaction stamps from p_to_cid on are left out.
 CREATE OR REPLACE FUNCTION pgtrickle._changes_predicate(
     p_alias text,
     p_from pg_snapshot, p_from_xid bigint, p_from_cid bigint,
@@ -288,37 +308,22 @@ RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v_from record := pgtrickle._snapshot_literals(p_from);
-    v_to_xmin text := '(SELECT xmin FROM __pgt_snap)';
-    v_to_xmax text := '(SELECT xmax FROM __pgt_snap)';
-    v_to_xip text := '(SELECT xip FROM __pgt_snap)::bigint[]';
     v_to record;
+    v_visible text;
 BEGIN
-    IF p_to IS NOT NULL THEN
+    IF p_to IS NULL THEN
+        v_visible := CASE WHEN p_to_xid IS NULL THEN 'true'
+                          ELSE format('(%1$I.__pgt_xid <> %2$s OR %1$I.__pgt_seq < %3$s)', p_alias, p_to_xid, p_to_cid) END;
+    ELSE
         v_to := pgtrickle._snapshot_literals(p_to);
-        v_to_xmin := v_to.xmin;
-        v_to_xmax := v_to.xmax;
-        v_to_xip := v_to.xip;
+        v_visible := format('%1$I.__pgt_xid < %2$s AND %3$s', p_alias, greatest(v_to.xmax::bigint, coalesce(p_to_xid + 1, 0)),
+                            pgtrickle._visible_sql(p_alias, v_to.xmin, v_to.xmax, v_to.xip, p_to_xid, p_to_cid));
     END IF;
-    -- The upper bound on __pgt_xid is implied by the visibility test; it is written out only as
-    -- a literal. Against the statement's own snapshot it would be a parameter, and the planner
-    -- estimates a range with an unknown end at 0.5% of the rows, so a refresh reading thousands
-    -- of changes would be planned for a handful.
-    RETURN format('%1$I.__pgt_xid >= %2$s%3$s AND %4$s AND NOT %5$s',
-                  p_alias, least(v_from.xmin::bigint, p_from_xid),
-                  CASE WHEN p_to IS NULL THEN ''
-                       ELSE format(' AND %I.__pgt_xid < %s', p_alias,
-                                   greatest(v_to_xmax::bigint, coalesce(p_to_xid + 1, 0))) END,
-                  pgtrickle._visible_sql(p_alias, v_to_xmin, v_to_xmax, v_to_xip, p_to_xid, p_to_cid),
-                  pgtrickle._visible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid));
+    RETURN format('%1$I.__pgt_xid >= %2$s AND %3$s AND %4$s', p_alias, least(v_from.xmin::bigint, p_from_xid), v_visible,
+                  pgtrickle._invisible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid));
 END $$;
 
--- The CTE body giving a statement's own snapshot as bigints, for _changes_predicate.
-CREATE OR REPLACE FUNCTION pgtrickle._snapshot_cte()
-RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT 'SELECT pgtrickle._xid(pg_snapshot_xmin(s)) AS xmin, pgtrickle._xid(pg_snapshot_xmax(s)) AS xmax, '
-           'array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(s) x) AS xip FROM pg_current_snapshot() s'
-$$;
+DROP FUNCTION IF EXISTS pgtrickle._snapshot_cte();
 
 -- The advisory-lock namespace of buffer trimming (one trimmer per buffer at a time).
 CREATE OR REPLACE FUNCTION pgtrickle._trim_lock_namespace()

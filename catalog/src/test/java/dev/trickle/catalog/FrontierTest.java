@@ -47,6 +47,22 @@ class FrontierTest {
   }
 
   @Test
+  void shouldNotLoseAWriterStillRunningBehindALaterCommitWhenTheFrontierIsTaken() throws SQLException {
+    try (Connection writer = db.connect(); Statement write = writer.createStatement()) {
+      writer.setAutoCommit(false);
+      write.execute("INSERT INTO scores VALUES (3, 30)");
+      // A later transaction commits: the frontier's snapshot lists the writer among those in progress.
+      db.execute("INSERT INTO scores VALUES (4, 40)", "SELECT pgtrickle.refresh_stream_table('totals')");
+      assertEquals(3, db.queryLong("SELECT count(*) FROM totals"));
+      writer.commit();
+    }
+    db.execute("SELECT pgtrickle.refresh_stream_table('totals')");
+    assertEquals("DIFFERENTIAL", lastAction(db, "totals"));
+    assertEquals(4, db.queryLong("SELECT count(*) FROM totals"));
+    assertMatchesQuery(db, "totals", "after the writer that was in progress at the frontier");
+  }
+
+  @Test
   void shouldNotLoseAWriterThatCommitsBeforeTheRefreshCommits() throws SQLException {
     try (Connection writer = db.connect(); Statement write = writer.createStatement();
         Connection refresher = db.connect(); Statement refresh = refresher.createStatement()) {
