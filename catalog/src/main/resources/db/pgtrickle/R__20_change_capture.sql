@@ -249,24 +249,30 @@ END $$;
 DROP FUNCTION IF EXISTS pgtrickle._visible_sql(text, text, text, text, bigint, integer);
 DROP FUNCTION IF EXISTS pgtrickle._changes_predicate(text, pg_snapshot, bigint, integer, pg_snapshot, bigint, integer);
 
--- SQL deciding whether a buffer row's transaction is visible in a snapshot whose xmin, xmax
--- and in-progress list are the given SQL expressions. The snapshot's own transaction
--- (p_own_xid) is not described by the snapshot itself: its rows count as visible when stamped
--- with a change_seq number below p_own_cid (the number the refresh drew).
+DROP FUNCTION IF EXISTS pgtrickle._visible_sql(text, text, text, text, bigint, bigint);
+
+-- SQL deciding whether a buffer row's transaction is visible (p_visible) or not in a snapshot
+-- whose xmin, xmax and in-progress list are the given SQL literals. The snapshot's own
+-- transaction (p_own_xid) is not described by the snapshot itself: its rows count as visible
+-- when stamped with a change_seq number below p_own_cid (the number the refresh drew). Written
+-- as ranges and equalities, which the planner estimates from the buffer's statistics (it
+-- guesses half the rows for a CASE, and the negation of one).
 CREATE OR REPLACE FUNCTION pgtrickle._visible_sql(
-    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid bigint)
+    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid bigint, p_visible boolean)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v_xid text := quote_ident(p_alias) || '.__pgt_xid';
     v_sql text;
 BEGIN
-    v_sql := format('(%1$s < %2$s OR (%1$s < %3$s AND %1$s <> ALL (%4$s)))', v_xid, p_xmin, p_xmax, p_xip);
+    v_sql := format(CASE WHEN p_visible THEN '(%1$s < %2$s OR (%1$s < %3$s AND %1$s <> ALL (%4$s)))'
+                         ELSE '(%1$s >= %2$s AND (%1$s >= %3$s OR %1$s = ANY (%4$s)))' END,
+                    v_xid, p_xmin, p_xmax, p_xip);
     IF p_own_xid IS NULL THEN
         RETURN v_sql;
     END IF;
-    RETURN format('(CASE WHEN %1$s = %2$s THEN %3$I.__pgt_seq < %4$s ELSE %5$s END)',
-                  v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
+    RETURN format('((%1$s = %2$s AND %3$I.__pgt_seq %4$s %5$s) OR (%1$s <> %2$s AND %6$s))',
+                  v_xid, p_own_xid, p_alias, CASE WHEN p_visible THEN '<' ELSE '>=' END, p_own_cid, v_sql);
 END $$;
 
 -- The xmin, xmax and in-progress xids of a snapshot as SQL literals.
@@ -276,25 +282,6 @@ LANGUAGE sql IMMUTABLE AS $$
            pgtrickle._xid(pg_snapshot_xmax(p_snapshot))::text,
            quote_literal(array(SELECT pgtrickle._xid(x) FROM pg_snapshot_xip(p_snapshot) x)::text) || '::bigint[]'
 $$;
-
--- SQL deciding whether a buffer row's transaction is not visible in a snapshot given by literals
--- (see _visible_sql): the negation written out as ranges and equalities, which the planner
--- estimates from the buffer's statistics (it guesses half the rows for a NOT over a CASE).
-CREATE OR REPLACE FUNCTION pgtrickle._invisible_sql(
-    p_alias text, p_xmin text, p_xmax text, p_xip text, p_own_xid bigint, p_own_cid bigint)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    v_xid text := quote_ident(p_alias) || '.__pgt_xid';
-    v_sql text;
-BEGIN
-    v_sql := format('%1$s >= %2$s AND (%1$s >= %3$s OR %1$s = ANY (%4$s))', v_xid, p_xmin, p_xmax, p_xip);
-    IF p_own_xid IS NULL THEN
-        RETURN '(' || v_sql || ')';
-    END IF;
-    RETURN format('((%1$s = %2$s AND %3$I.__pgt_seq >= %4$s) OR (%1$s <> %2$s AND %5$s))',
-                  v_xid, p_own_xid, p_alias, p_own_cid, v_sql);
-END $$;
 
 -- SQL selecting the buffer rows a refresh consumes: visible at the new frontier and not at
 -- the old one. With p_to NULL the new frontier is the snapshot of the statement the SQL runs
@@ -317,10 +304,10 @@ BEGIN
     ELSE
         v_to := pgtrickle._snapshot_literals(p_to);
         v_visible := format('%1$I.__pgt_xid < %2$s AND %3$s', p_alias, greatest(v_to.xmax::bigint, coalesce(p_to_xid + 1, 0)),
-                            pgtrickle._visible_sql(p_alias, v_to.xmin, v_to.xmax, v_to.xip, p_to_xid, p_to_cid));
+                            pgtrickle._visible_sql(p_alias, v_to.xmin, v_to.xmax, v_to.xip, p_to_xid, p_to_cid, true));
     END IF;
     RETURN format('%1$I.__pgt_xid >= %2$s AND %3$s AND %4$s', p_alias, least(v_from.xmin::bigint, p_from_xid), v_visible,
-                  pgtrickle._invisible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid));
+                  pgtrickle._visible_sql(p_alias, v_from.xmin, v_from.xmax, v_from.xip, p_from_xid, p_from_cid, false));
 END $$;
 
 DROP FUNCTION IF EXISTS pgtrickle._snapshot_cte();

@@ -222,23 +222,13 @@ BEGIN
         END LOOP;
         v_sql := array_to_string(v_kept, '');
     END IF;
-    IF strpos(v_sql, '/*<alt ') > 0 THEN
-        -- Alternatives do not nest: each piece after the first holds one, up to its "/*alt>*/".
-        v_pieces := string_to_array(v_sql, '/*<alt ');
-        v_kept := ARRAY[v_pieces[1]];
-        FOR i IN 2 .. cardinality(v_pieces) LOOP
-            v_piece := v_pieces[i];
-            v_header := left(v_piece, strpos(v_piece, '*/') - 1);
-            IF split_part(v_header, ' ', 1)::oid = ANY (p_unchanged) THEN
-                v_kept := v_kept || substr(v_header, strpos(v_header, ' ') + 1)
-                                 || substr(v_piece, strpos(v_piece, '/*alt>*/') + length('/*alt>*/'));
-            ELSE
-                v_kept := v_kept || ('/*<alt ' || v_piece);
-            END IF;
-        END LOOP;
-        v_sql := array_to_string(v_kept, '');
-    END IF;
-    RETURN v_sql;
+    -- Alternatives do not nest: each piece after the first holds one, "OID CURRENT*/OLD/*alt>*/".
+    RETURN (SELECT string_agg(CASE WHEN p.n = 1 THEN p.piece
+                                   WHEN split_part(p.piece, ' ', 1)::oid = ANY (p_unchanged)
+                                   THEN substr(split_part(p.piece, '*/', 1), strpos(p.piece, ' ') + 1)
+                                        || split_part(p.piece, '/*alt>*/', 2)
+                                   ELSE '/*<alt ' || p.piece END, '' ORDER BY p.n)
+              FROM unnest(string_to_array(v_sql, '/*<alt ')) WITH ORDINALITY AS p(piece, n));
 END $$;
 
 -- A condition, true when none of p_sources has a change between the stream table's frontier
