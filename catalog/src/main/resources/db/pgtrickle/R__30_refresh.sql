@@ -232,8 +232,9 @@ BEGIN
 END $$;
 
 -- A condition, true when none of p_sources has a change between the stream table's frontier
--- and the statement's snapshot: a refresh that dropped branches on an earlier look checks it
--- in its own statement, since a source may have committed a change in between.
+-- and the statement's snapshot: a refresh that pruned its delta SQL for them on an earlier look
+-- (_prune_branches) checks it in its own statement, since a source may have committed a change
+-- in between.
 CREATE OR REPLACE FUNCTION pgtrickle._unchanged_sql(
     p_st pgtrickle.pgt_stream_tables, p_sources oid[], p_own_xid bigint, p_own_cid bigint)
 RETURNS text
@@ -840,7 +841,7 @@ BEGIN
     PERFORM set_config('random_page_cost', v_random_page_cost, true);
     PERFORM set_config('pgtrickle.maintenance', '', true);
     IF NOT v_sources_unchanged THEN
-        RAISE EXCEPTION 'a source of stream table % changed after its refresh dropped the branches reading its change',
+        RAISE EXCEPTION 'a source of stream table % changed after its refresh took it for unchanged',
             pgtrickle._display_name(p_st) USING ERRCODE = 'PT409';
     END IF;
     IF v_catalog_rows <> 1 THEN

@@ -167,7 +167,10 @@ final class ProgramContext {
 
   /** The change of a block as a Z-set with the given select list. */
   String blockDelta(Block block, List<String> select, Ctes ctes) {
-    CoreQuery core = core(block);
+    return blockDelta(block, core(block), select, ctes);
+  }
+
+  private String blockDelta(Block block, CoreQuery core, List<String> select, Ctes ctes) {
     return affectedRows(block) ? AffectedRowsDeltaRule.delta(core, select, ctes, this) : JoinDeltaRule.delta(core, select, ctes);
   }
 
@@ -177,8 +180,9 @@ final class ProgramContext {
    * rows where {@link AffectedRowsDeltaRule#candidateGroups} can name them.
    */
   String changedGroups(Block block, GroupKeys keys, Ctes ctes) {
-    String candidates = affectedRows(block) ? AffectedRowsDeltaRule.candidateGroups(core(block), keys, ctes, this) : null;
-    return candidates != null ? candidates : keys.distinct(ctes.add("__pgt_in", blockDelta(block, keys.probe(), ctes)));
+    CoreQuery core = core(block);
+    String candidates = affectedRows(block) ? AffectedRowsDeltaRule.candidateGroups(core, keys, ctes, this) : null;
+    return candidates != null ? candidates : keys.distinct(ctes.add("__pgt_in", blockDelta(block, core, keys.probe(), ctes)));
   }
 
   /** Whether a block's change is found by recomputing its affected rows (outer joins, LATERAL items, subqueries). */
