@@ -321,7 +321,9 @@ $$;
 
 -- Deletes buffer rows every consumer of a source has passed: rows of transactions that
 -- committed before the oldest consumer frontier (and are not a consumer's own transaction)
--- and, for a stream table with a sink, rows of refreshes the sink has delivered. Trims only
+-- and, for a stream table with a sink, rows of refreshes the sink has delivered. The bound is
+-- recorded (pgt_change_tracking.trimmed_below): of the consumers refreshing one after another,
+-- only the one that moves the oldest frontier on scans the buffer. Trims only
 -- in a READ COMMITTED transaction that gets the buffer's trim lock at once, and returns 0
 -- otherwise: two DELETEs over the same rows can deadlock (their scans may start at different
 -- pages), and under REPEATABLE READ deleting a row a newer transaction deleted fails; a
@@ -348,14 +350,21 @@ BEGIN
     SELECT k.delivered_refresh_id INTO v_delivered
       FROM pgtrickle.pgt_sinks k JOIN pgtrickle.pgt_stream_tables st ON st.pgt_id = k.pgt_id
      WHERE st.pgt_relid = p_source;
-    -- A consumer that never refreshed has consumed nothing.
-    IF (v_consumers > 0 AND v_bound IS NULL) OR (v_consumers = 0 AND v_delivered IS NULL) THEN
+    -- A consumer that never refreshed has consumed nothing; without a sink, a bound that has
+    -- not passed the last trim's leaves nothing to delete (the last consumer to move on trims).
+    IF (v_consumers > 0 AND v_bound IS NULL) OR (v_consumers = 0 AND v_delivered IS NULL)
+       OR (v_delivered IS NULL AND v_bound <= (SELECT t.trimmed_below FROM pgtrickle.pgt_change_tracking t
+                                                WHERE t.source_relid = p_source)) THEN
         RETURN 0;
     END IF;
     EXECUTE format('DELETE FROM %s WHERE true%s%s', v_buffer,
                    CASE WHEN v_consumers > 0 THEN format(' AND __pgt_xid < %s', v_bound) ELSE '' END,
                    CASE WHEN v_delivered IS NOT NULL THEN format(' AND __pgt_refresh_id <= %s', v_delivered) ELSE '' END);
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
+    IF v_consumers > 0 THEN
+        UPDATE pgtrickle.pgt_change_tracking SET trimmed_below = greatest(trimmed_below, v_bound)
+         WHERE source_relid = p_source;
+    END IF;
     RETURN v_deleted;
 END $$;
 

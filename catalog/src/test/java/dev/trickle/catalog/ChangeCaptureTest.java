@@ -78,6 +78,10 @@ class ChangeCaptureTest {
     assertEquals(2, db.queryLong("SELECT count(*) FROM " + buffer("game_scores")), "b has not consumed them");
     db.execute("SELECT pgtrickle.refresh_stream_table('b')", "SELECT pgtrickle.refresh_stream_table('a')");
     assertEquals(0, db.queryLong("SELECT count(*) FROM " + buffer("game_scores")));
+    db.execute("INSERT INTO game_scores (player_id, score) VALUES (3, 3)", "SELECT pgtrickle.refresh_stream_table('a')");
+    assertEquals(1, db.queryLong("SELECT count(*) FROM " + buffer("game_scores")), "b has not consumed it");
+    db.execute("SELECT pgtrickle.refresh_stream_table('b')");
+    assertEquals(0, db.queryLong("SELECT count(*) FROM " + buffer("game_scores")), "b moved the oldest frontier on");
   }
 
   @Test
