@@ -41,6 +41,13 @@ SELECT a.id, b.id AS other FROM accounts a JOIN accounts b ON a.region = b.regio
 SELECT e.id, a.id AS aid FROM events e JOIN accounts a ON a.id = e.account_id + 1;
 -- j_comma
 SELECT e.id, a.tier FROM events e, accounts a WHERE a.id = e.account_id AND e.amount > 50;
+-- j_filtered_partner
+SELECT e.id, e.amount, a.region FROM events e JOIN accounts a ON a.id = e.account_id WHERE a.region IN ('north', 'east');
+-- j_filtered_partners
+SELECT m.category, a.tier, count(*) AS n, sum(e.amount) AS total FROM events e, accounts a, merchants m
+  WHERE a.id = e.account_id AND m.id = e.merchant_id AND a.region <> 'west' AND m.category IN ('buy', 'food')
+    AND e.amount > 0
+  GROUP BY m.category, a.tier;
 -- l_left
 SELECT a.id, e.id AS event_id, e.amount FROM accounts a LEFT JOIN events e ON e.account_id = a.id;
 -- l_chain

@@ -89,6 +89,26 @@ class RefreshCompilerTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region WHERE r.manager = 'a'"
+          + "|FROM {{changes:16384}} \"o\" WHERE __pgt_op IN ('I', 'D') /*<alt 16385 AND CASE WHEN \"o\".\"region\" IN "
+          + "(SELECT \"r\".\"name\" FROM \"public\".\"regions\" AS \"r\" WHERE (r.manager = 'a')) THEN true END*/ /*alt>*/",
+      "SELECT o.id FROM public.orders o, public.regions r WHERE o.amount > 5 AND o.region = r.name "
+          + "AND (r.manager = 'a' OR r.manager = 'b')|FROM {{changes:16384}} \"o\" WHERE __pgt_op IN ('I', 'D') "
+          + "AND (o.amount > 5) /*<alt 16385 AND CASE WHEN \"o\".\"region\" IN (SELECT \"r\".\"name\" FROM "
+          + "\"public\".\"regions\" AS \"r\" WHERE ((r.manager = 'a') OR (r.manager = 'b'))) THEN true END*/ /*alt>*/",
+      "SELECT o.id FROM public.orders o LEFT JOIN public.regions r ON r.name = o.region WHERE r.manager = 'a'"
+          + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D') GROUP BY",
+      "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region"
+          + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D') GROUP BY"})
+  void shouldConsolidateAChangeFromTheRowsThatJoinAFilteredTableWhileItIsUnchanged(String query, String consolidated) {
+    Compilation compilation = compiler.compile("public.joined", query, RefreshMode.DIFFERENTIAL, catalog,
+        List.of(new OutputColumnInfo("id", "integer")));
+    String delta = compilation.program().deltaSql().replaceAll("\\s+", " ");
+    assertTrue(delta.contains(consolidated), delta);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT r.name, r.manager FROM public.regions r "
           + "WHERE r.name = o.region)|EXISTS (SELECT 1 FROM|SELECT \"name\", sum(",
       "SELECT o.id FROM public.orders o WHERE EXISTS (SELECT max(r.manager) FROM public.regions r "

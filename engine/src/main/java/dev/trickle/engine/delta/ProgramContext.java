@@ -68,6 +68,7 @@ final class ProgramContext {
         if (condition != null) {
           sources.pushFilter(table, condition);
         }
+        sources.pushSemiJoins(table, PushedFilters.semiJoins(block, table));
       }
     }, sources::registerTokens);
   }

@@ -1,13 +1,19 @@
 package dev.trickle.engine.delta;
 
+import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.Block;
 import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.TableItem;
+import dev.trickle.engine.model.ColumnRef;
+import dev.trickle.engine.model.FromItem;
+import dev.trickle.engine.model.JoinKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 
 /**
  * The condition a block's WHERE implies on the rows of one of its tables: its conjuncts that
@@ -38,6 +44,69 @@ final class PushedFilters {
     }
     return implied(block.where(), block, item);
   }
+
+  /**
+   * The semi-joins a block's WHERE implies on the rows of one of its tables from another table
+   * it joins: for each conjunct {@code item.a = other.b}, where both items are plain tables
+   * that are never padded with NULLs and the WHERE implies a condition on the other's rows,
+   * {@code item.a IN (SELECT other.b FROM other's relation WHERE that condition)} (conditions of
+   * inner joins count as the WHERE's). While the
+   * other relation does not change, a row of the item failing it joins no row of the other in
+   * any state (TPC-H Q8: of 12,247 changed line items, 90 are of a part of the wanted type).
+   * Any number of items may be joined: the condition reaches the planner in a CASE, whose
+   * selectivity it does not derive, so the block's own join with the other table is not
+   * estimated as filtered twice.
+   */
+  static List<SemiJoin> semiJoins(Block block, TableItem item) {
+    List<SemiJoin> semiJoins = new ArrayList<>();
+    if (block.from() == null || !block.from().preserved().contains(item.alias())) {
+      return semiJoins;
+    }
+    List<Expression> conditions = conditions(block);
+    for (Expression conjunct : conditions) {
+      if (!(Expressions.unwrapped(conjunct) instanceof EqualsTo equality)) {
+        continue;
+      }
+      Optional<ColumnRef> left = Expressions.asColumn(equality.getLeftExpression());
+      Optional<ColumnRef> right = Expressions.asColumn(equality.getRightExpression());
+      if (left.isEmpty() || right.isEmpty()) {
+        continue;
+      }
+      FromItem leftOwner = block.owner(left.get()).orElse(null);
+      FromItem rightOwner = block.owner(right.get()).orElse(null);
+      ColumnRef own = leftOwner == item ? left.get() : rightOwner == item ? right.get() : null;
+      FromItem other = leftOwner == item ? rightOwner : rightOwner == item ? leftOwner : null;
+      if (own == null || !(other instanceof TableItem partner) || partner == item
+          || !block.from().preserved().contains(partner.alias())) {
+        continue;
+      }
+      List<String> implied = conditions.stream().map(part -> implied(part, block, partner))
+          .filter(part -> part != null).toList();
+      if (!implied.isEmpty()) {
+        String condition = String.join(" AND ", implied);
+        ColumnRef theirs = own == left.get() ? right.get() : left.get();
+        semiJoins.add(new SemiJoin(partner.relation().oid(), Sql.identifier(item.alias()) + "."
+            + Sql.identifier(own.column()) + " IN (SELECT " + Sql.identifier(partner.alias()) + "."
+            + Sql.identifier(theirs.column()) + " FROM " + partner.relation().qualifiedName() + " AS "
+            + Sql.identifier(partner.alias()) + " WHERE " + condition + ")"));
+      }
+    }
+    return semiJoins;
+  }
+
+  /**
+   * The conjuncts every row of a block passes: its WHERE's and its inner joins' (an item joined
+   * by one may be padded by a later outer join, but then it is not preserved).
+   */
+  private static List<Expression> conditions(Block block) {
+    List<Expression> conditions = new ArrayList<>(Expressions.conjuncts(block.where()));
+    block.from().joins().stream().filter(join -> join.kind() == JoinKind.INNER && join.condition() != null)
+        .forEach(join -> conditions.addAll(Expressions.conjuncts(join.condition())));
+    return conditions;
+  }
+
+  /** A condition on a table's rows that holds while relation {@code partner} does not change. */
+  record SemiJoin(long partner, String condition) {}
 
   private static String implied(Expression condition, Block block, TableItem item) {
     if (condition == null) {

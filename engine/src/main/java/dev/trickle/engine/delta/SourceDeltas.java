@@ -28,6 +28,7 @@ final class SourceDeltas {
   private final Map<Long, Integer> occurrences = new HashMap<>();
   private final Set<Long> tokenized = new HashSet<>();
   private final Map<Long, PushedFilter> filters = new HashMap<>();
+  private final Map<Long, ItemSemiJoins> semiJoins = new HashMap<>();
   private int prunables;
 
   /** Registers an item's relation and columns (before any SQL is rendered). */
@@ -74,6 +75,21 @@ final class SourceDeltas {
   private record PushedFilter(String alias, String condition) {}
 
   /**
+   * Registers the semi-joins the query implies on the item's rows from tables it joins (see
+   * {@link PushedFilters#semiJoins}). When the item is its relation's only one in the query, and
+   * no subquery reads the relation, each is marked as an alternative of its partner relation: a
+   * refresh that finds the partner unchanged consolidates the change from the images passing it.
+   */
+  void pushSemiJoins(TableItem item, List<PushedFilters.SemiJoin> joins) {
+    if (!joins.isEmpty()) {
+      semiJoins.put(item.relation().oid(), new ItemSemiJoins(item.alias(), List.copyOf(joins)));
+    }
+  }
+
+  /** The semi-joins on the rows of a table item, written over its alias. */
+  private record ItemSemiJoins(String alias, List<PushedFilters.SemiJoin> joins) {}
+
+  /**
    * Appends a branch to a UNION ALL. Every branch but the first is marked, its separator
    * included, so that a refresh can drop it (pgtrickle._prune_branches): it reads the change of
    * items that change when any of their relations does, one set per item in {@code needs}, so it
@@ -111,12 +127,35 @@ final class SourceDeltas {
     String list = quotedColumns(relation);
     String weight = "sum(CASE WHEN __pgt_op = 'I' THEN 1 ELSE -1 END)";
     long oid = relation.oid();
-    PushedFilter filter = occurrences.get(oid) == 1 && !tokenized.contains(oid) ? filters.get(oid) : null;
+    boolean alone = occurrences.get(oid) == 1 && !tokenized.contains(oid);
+    PushedFilter filter = alone ? filters.get(oid) : null;
+    ItemSemiJoins joins = alone ? semiJoins.get(oid) : null;
+    String alias = filter != null ? filter.alias() : joins != null ? joins.alias() : null;
+    StringBuilder where = new StringBuilder(" WHERE __pgt_op IN ('I', 'D')");
+    if (filter != null) {
+      where.append(" AND ").append(filter.condition());
+    }
+    if (joins != null) {
+      joins.joins().forEach(join -> where.append(whileUnchanged(join.partner(), join.condition())));
+    }
     return ctes.addNamed("__pgt_d" + oid,
         "SELECT " + list + ", " + weight + "::bigint AS __pgt_w\n  FROM {{changes:" + oid + "}} "
-            + (filter != null ? Sql.identifier(filter.alias()) : "__pgt_c") + "\n"
-            + " WHERE __pgt_op IN ('I', 'D')" + (filter != null ? " AND " + filter.condition() : "")
+            + (alias != null ? Sql.identifier(alias) : "__pgt_c") + "\n" + where
             + "\n GROUP BY " + list + "\nHAVING " + weight + " <> 0");
+  }
+
+  /**
+   * An AND of a condition that holds only while relation {@code partner} is unchanged, as an
+   * alternative that a refresh finding it unchanged swaps in (pgtrickle._prune_branches) and
+   * that is empty otherwise; in a CASE, so that PostgreSQL keeps its estimate of the rows
+   * before the condition (see {@link PushedFilters#semiJoins}). Nothing when the condition
+   * could end the marking comment.
+   */
+  private static String whileUnchanged(long partner, String condition) {
+    if (condition.contains("*/") || condition.contains("/*")) {
+      return "";
+    }
+    return " /*<alt " + partner + " AND CASE WHEN " + condition + " THEN true END*/ /*alt>*/";
   }
 
   /**
