@@ -262,6 +262,10 @@ SELECT e.id FROM events e WHERE e.merchant_id IN (SELECT id FROM merchants WHERE
 -- s_scalar_correlated
 SELECT a.id, (SELECT sum(e.amount) FROM events e WHERE e.account_id = a.id) AS total,
   (SELECT count(*) FROM events e WHERE e.account_id = a.id) AS n FROM accounts a;
+-- s_correlated_across_types
+SELECT a.id, (SELECT count(*) FROM events e WHERE e.amount = a.balance) AS same_amount FROM accounts a;
+-- s_correlated_two_columns
+SELECT m.id, (SELECT count(*) FROM events e WHERE e.merchant_id = m.id AND e.account_id = m.id) AS n FROM merchants m;
 -- s_scalar_where
 SELECT e.id, e.amount FROM events e WHERE e.amount > (SELECT avg(e2.amount) FROM events e2 WHERE e2.account_id = e.account_id);
 -- s_scalar_uncorrelated

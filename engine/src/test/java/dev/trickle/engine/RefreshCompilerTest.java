@@ -75,7 +75,8 @@ class RefreshCompilerTest {
       "SELECT o.id FROM public.regions r LEFT JOIN public.orders o ON o.region = r.name WHERE o.amount > 5"
           + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
       "SELECT o.id FROM public.orders o JOIN public.regions r ON r.name = o.region JOIN public.regions s "
-          + "ON s.manager = r.manager WHERE o.amount > 5|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
+          + "ON s.manager = r.manager WHERE o.amount > 5|FROM {{changes:16384}} \"o\" WHERE __pgt_op IN ('I', 'D') "
+          + "AND CASE WHEN (o.amount > 5) THEN true END GROUP BY",
       "SELECT a.id FROM public.orders a JOIN public.orders b ON b.id = a.id WHERE a.amount > 5"
           + "|FROM {{changes:16384}} __pgt_c WHERE __pgt_op IN ('I', 'D')",
       "SELECT o.id FROM public.orders o WHERE o.amount > 5 AND o.amount < (SELECT max(p.amount) FROM public.orders p)"

@@ -23,26 +23,28 @@ import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
  * can be consolidated from the images that pass it (see {@link SourceDeltas#pushFilter}).
  */
 final class PushedFilters {
-  /** The most items a block may join for its conditions to be pushed. */
+  /** The most items a block may join for its conditions to be pushed as they are. */
   private static final int MAX_ITEMS = 2;
 
   private PushedFilters() {}
 
   /**
-   * The condition as SQL over the item's alias, or null when there is none, when the item may
-   * be padded with NULLs (an outer join's nullable side keeps rows the WHERE does not test) or
-   * when the block joins more than two items. The last is for PostgreSQL's planner: the change
-   * is a CTE whose columns have no statistics, so the block's own test of the same condition
-   * on it is guessed again at 0.5% per range bound; with the change already filtered that guess
-   * reaches one row, and across a wider join PostgreSQL then rescans whole tables per changed
-   * row (TPC-H Q8's delta: 38 ms to 7.5 s).
+   * The condition as SQL over the item's alias, or null when there is none or when the item may
+   * be padded with NULLs (an outer join's nullable side keeps rows the WHERE does not test).
+   * When the block joins more than two items, the condition is written in a CASE, whose
+   * selectivity PostgreSQL does not derive (it takes a half): the change is a CTE whose columns
+   * have no statistics, so the block's own test of the same condition on it is guessed again at
+   * 0.5% per range bound; with the change estimated as filtered that guess reached one row, and
+   * across a wider join PostgreSQL then rescanned whole tables per changed row (TPC-H Q8's delta:
+   * 38 ms to 7.5 s).
    */
   static String of(Block block, TableItem item) {
-    if (block.from() == null || block.from().items().size() > MAX_ITEMS
-        || !block.from().preserved().contains(item.alias())) {
+    if (block.from() == null || !block.from().preserved().contains(item.alias())) {
       return null;
     }
-    return implied(block.where(), block, item);
+    String condition = implied(block.where(), block, item);
+    return condition == null || block.from().items().size() <= MAX_ITEMS ? condition
+        : "CASE WHEN " + condition + " THEN true END";
   }
 
   /**
