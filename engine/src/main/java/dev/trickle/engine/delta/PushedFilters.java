@@ -2,11 +2,11 @@ package dev.trickle.engine.delta;
 
 import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.Block;
-import dev.trickle.engine.model.Expressions;
-import dev.trickle.engine.model.TableItem;
 import dev.trickle.engine.model.ColumnRef;
+import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.JoinKind;
+import dev.trickle.engine.model.TableItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,12 +52,11 @@ final class PushedFilters {
    * it joins: for each conjunct {@code item.a = other.b}, where both items are plain tables
    * that are never padded with NULLs and the WHERE implies a condition on the other's rows,
    * {@code item.a IN (SELECT other.b FROM other's relation WHERE that condition)} (conditions of
-   * inner joins count as the WHERE's). While the
-   * other relation does not change, a row of the item failing it joins no row of the other in
-   * any state (TPC-H Q8: of 12,247 changed line items, 90 are of a part of the wanted type).
-   * Any number of items may be joined: the condition reaches the planner in a CASE, whose
-   * selectivity it does not derive, so the block's own join with the other table is not
-   * estimated as filtered twice.
+   * inner joins count as the WHERE's). While the other relation does not change, a row of the
+   * item failing it joins no row of the other in any state (TPC-H Q8: of 12,247 changed line
+   * items, 90 are of a part of the wanted type). Any number of items may be joined: the
+   * condition reaches the planner in a CASE (see {@link #of}), so the block's own join with
+   * the other table is not estimated as filtered twice.
    */
   static List<SemiJoin> semiJoins(Block block, TableItem item) {
     List<SemiJoin> semiJoins = new ArrayList<>();
