@@ -37,8 +37,7 @@ final class AffectedRowsDeltaRule {
   static String delta(CoreQuery core, List<String> select, Ctes ctes, ProgramContext context) {
     List<RenderedItem> anchors = anchors(core);
     List<RenderedItem> identifying = anchors.isEmpty() ? core.items() : anchors;
-    List<String> lineage = new ArrayList<>();
-    identifying.forEach(item -> lineage.addAll(item.lineage()));
+    List<String> lineage = lineage(identifying);
     String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
     String restriction = anchors.isEmpty() ? anyItemRestriction(identifying, candidates)
         : anchorRestriction(lineage, candidates);
@@ -78,14 +77,19 @@ final class AffectedRowsDeltaRule {
       }
       columns.add(column);
     }
-    List<String> lineage = new ArrayList<>();
-    anchors.forEach(item -> lineage.addAll(item.lineage()));
-    String candidates = ctes.add("__pgt_k", candidates(core, lineage, ctes, context));
+    String candidates = ctes.add("__pgt_k", candidates(core, lineage(anchors), ctes, context));
     List<String> select = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       select.add(columns.get(i) + " AS " + keys.names().get(i));
     }
     return "SELECT DISTINCT " + String.join(", ", select) + " FROM " + candidates;
+  }
+
+  /** The identity columns of some items, in order: the candidates' columns {@code __pgt_c1}, ... */
+  private static List<String> lineage(List<RenderedItem> items) {
+    List<String> lineage = new ArrayList<>();
+    items.forEach(item -> lineage.addAll(item.lineage()));
+    return lineage;
   }
 
   /** The candidate column ({@code __pgt_cN}) holding a column when it is a key column of an anchor; null otherwise. */

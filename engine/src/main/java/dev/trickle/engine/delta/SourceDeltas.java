@@ -148,14 +148,10 @@ final class SourceDeltas {
    * An AND of a condition that holds only while relation {@code partner} is unchanged, as an
    * alternative that a refresh finding it unchanged swaps in (pgtrickle._prune_branches) and
    * that is empty otherwise; in a CASE, so that PostgreSQL keeps its estimate of the rows
-   * before the condition (see {@link PushedFilters#semiJoins}). Nothing when the condition
-   * could end the marking comment.
+   * before the condition (see {@link PushedFilters#semiJoins}).
    */
   private static String whileUnchanged(long partner, String condition) {
-    if (condition.contains("*/") || condition.contains("/*")) {
-      return "";
-    }
-    return " /*<alt " + partner + " AND CASE WHEN " + condition + " THEN true END*/ /*alt>*/";
+    return " " + alternative(partner, "AND CASE WHEN " + condition + " THEN true END", " ");
   }
 
   /**
@@ -211,15 +207,23 @@ final class SourceDeltas {
    * reads its current rows (its columns, then {@code extra}) and followed by one closing the
    * marked text, so that a refresh finding no change to the relation reads the current rows in
    * its place (pgtrickle._prune_branches): the same rows, without the union of untouched rows and
-   * old images, which PostgreSQL estimates and probes worse than the table. Left unmarked when
-   * the relation's name could end the comment.
+   * old images, which PostgreSQL estimates and probes worse than the table.
    */
   private String unlessUnchanged(RelationInfo relation, String old, String extra) {
-    String current = "(SELECT " + quotedColumns(relation) + extra + " FROM " + relation.qualifiedName() + ")";
-    if (current.contains("*/") || current.contains("/*")) {
+    return alternative(relation.oid(), "(SELECT " + quotedColumns(relation) + extra + " FROM "
+        + relation.qualifiedName() + ")", old);
+  }
+
+  /**
+   * {@code old} after a comment {@code /*<alt OID UNCHANGED} and before one {@code /*alt>}: a
+   * refresh that finds relation {@code oid} unchanged puts {@code unchanged} in its place
+   * (pgtrickle._prune_branches). Left unmarked when {@code unchanged} could end the comment.
+   */
+  private static String alternative(long oid, String unchanged, String old) {
+    if (unchanged.contains("*/") || unchanged.contains("/*")) {
       return old;
     }
-    return "/*<alt " + relation.oid() + " " + current + "*/" + old + "/*alt>*/";
+    return "/*<alt " + oid + " " + unchanged + "*/" + old + "/*alt>*/";
   }
 
   /**
