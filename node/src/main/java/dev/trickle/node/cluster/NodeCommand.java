@@ -52,7 +52,13 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     NodeOptions options = options(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    try (TrickleNode node = TrickleNode.start(options)) {
+    TrickleNode started;
+    try {
+      started = TrickleNode.start(options);
+    } catch (RemovedByClusterException e) {
+      return removed(e.getMessage());
+    }
+    try (TrickleNode node = started) {
       out.printf("trickle node %s:%d up: API http://%s:%d/api/, health http://%s:%d/ready, databases %s%n", host, port,
           host, httpPort, host, managementPort, String.join(", ", options.databases().keySet()));
       out.flush();
@@ -60,12 +66,16 @@ public final class NodeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(shutdown);
       node.whenTerminated().toCompletableFuture().join();
       if (node.removedByCluster()) {
-        spec.commandLine().getErr().println("trickle node: the cluster removed this node (it was unreachable: paused "
-            + "or cut off); exiting with status " + REMOVED_BY_CLUSTER + " to be started again");
-        return REMOVED_BY_CLUSTER;
+        return removed("the cluster removed this node (it was unreachable: paused or cut off)");
       }
     }
     return 0;
+  }
+
+  private int removed(String why) {
+    spec.commandLine().getErr().println("trickle node: " + why + "; exiting with status " + REMOVED_BY_CLUSTER
+        + " to be started again");
+    return REMOVED_BY_CLUSTER;
   }
 
   /**

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -67,6 +68,7 @@ public final class TrickleNode implements AutoCloseable {
   /**
    * Starts a node and joins (or, without seeds, starts) its cluster.
    *
+   * @throws RemovedByClusterException when the cluster downed the node while it started
    * @throws IllegalStateException when a port cannot be bound
    */
   public static TrickleNode start(NodeOptions options) {
@@ -107,8 +109,12 @@ public final class TrickleNode implements AutoCloseable {
           "http://" + options.host() + ":" + options.httpPort(), setup);
       return node;
     } catch (RuntimeException | IOException e) {
+      boolean downed = node.downedByCluster();
       node.close();
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (downed) {
+        throw new RemovedByClusterException(cause);
+      }
       throw new IllegalStateException("node could not start: " + cause.getMessage(), cause);
     }
   }
@@ -218,6 +224,12 @@ public final class TrickleNode implements AutoCloseable {
    */
   public boolean removedByCluster() {
     return !closing && system.getWhenTerminated().toCompletableFuture().isDone();
+  }
+
+  /** Whether the actor system is shutting down because the cluster downed this node. */
+  private boolean downedByCluster() {
+    return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason()
+        .filter(CoordinatedShutdown.clusterDowningReason()::equals).isPresent();
   }
 
   /** Leaves the cluster (handing its stream tables over) and stops. */

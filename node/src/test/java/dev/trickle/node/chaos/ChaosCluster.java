@@ -40,6 +40,8 @@ final class ChaosCluster implements AutoCloseable {
   private static final int MANAGEMENT_PORT = 18760;
   static final String ADMIN_TOKEN = "chaos-admin-token";
   private static final String BUCKET = "lake";
+  private static final String ADMIN_TOKEN_FILE = "admin-token";
+  private static final String S3_SECRET_FILE = "s3-secret-key";
 
   private final Path jar;
   private final Path directory;
@@ -62,7 +64,8 @@ final class ChaosCluster implements AutoCloseable {
 
   /**
    * Starts PostgreSQL (with the catalog; its data in {@code directory/postgres}) and S3 with a
-   * bucket; no nodes yet. The nodes' secret files go to {@code directory/secrets}.
+   * bucket; no nodes yet. The nodes' secret files go to {@code directory/secrets}, written once
+   * here: a node starting reads them while another is being restarted.
    */
   static ChaosCluster start(Path jar, Path directory) throws IOException {
     int port;
@@ -70,11 +73,13 @@ final class ChaosCluster implements AutoCloseable {
       port = socket.getLocalPort();
     }
     Path data = Files.createDirectories(directory.resolve("postgres"));
-    Files.createDirectories(directory.resolve("secrets"));
     EmbeddedPostgres postgres = EmbeddedPostgres.start(port, data, true);
     CatalogInstaller.install(postgres.url("postgres"));
     S3ProxyServer s3 = S3ProxyServer.start();
     s3.createBucket(BUCKET);
+    Path secrets = Files.createDirectories(directory.resolve("secrets"));
+    writeSecret(secrets.resolve(ADMIN_TOKEN_FILE), ADMIN_TOKEN);
+    writeSecret(secrets.resolve(S3_SECRET_FILE), s3.settings().secretAccessKey().orElseThrow());
     return new ChaosCluster(jar, directory, port, postgres, s3);
   }
 
@@ -157,17 +162,19 @@ final class ChaosCluster implements AutoCloseable {
     nodes[i] = NodeProcess.start(NodeProcess.javaCommand(jar, "-Xmx256m"), host, CLUSTER_PORT, HTTP_PORT + i,
         MANAGEMENT_PORT + i, List.of(url().toLibpqUrl()), seeds, Map.of(
             "TRICKLE_BIND_PORT", Integer.toString(BIND_PORT),
-            "TRICKLE_ADMIN_TOKEN_FILE", secretFile("admin-token", ADMIN_TOKEN),
+            "TRICKLE_ADMIN_TOKEN_FILE", secret(ADMIN_TOKEN_FILE),
             "TRICKLE_S3_ENDPOINT", s3.endpoint().toString(),
             "AWS_ACCESS_KEY_ID", s3.settings().accessKeyId().orElseThrow(),
-            "AWS_SECRET_ACCESS_KEY_FILE", secretFile("s3-secret-key", s3.settings().secretAccessKey().orElseThrow())));
+            "AWS_SECRET_ACCESS_KEY_FILE", secret(S3_SECRET_FILE)));
     logs.add(nodes[i].log());
   }
 
-  private String secretFile(String name, String secret) throws IOException {
-    Path file = directory.resolve("secrets").resolve(name);
+  private static void writeSecret(Path file, String secret) throws IOException {
     Files.writeString(file, secret + "\n");
-    return file.toString();
+  }
+
+  private String secret(String name) {
+    return directory.resolve("secrets").resolve(name).toString();
   }
 
   private static String host(int i) {
