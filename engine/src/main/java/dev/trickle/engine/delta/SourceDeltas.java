@@ -162,12 +162,8 @@ final class SourceDeltas {
    * it stays a subquery that can be rescanned per outer row (a bare CTE scan cannot).
    */
   String oldRows(RelationInfo relation, Ctes ctes) {
-    return oldRows(relation, ctes, null);
-  }
-
-  /** {@link #oldRows}, the old images only those passing {@code gate} (SQL) when it is not null. */
-  private String oldRows(RelationInfo relation, Ctes ctes, String gate) {
-    return oldRows(relation, deltaCte(relation, ctes), deltaCte(relation, ctes), gate);
+    String delta = deltaCte(relation, ctes);
+    return oldRows(relation, delta, delta, null);
   }
 
   /**
