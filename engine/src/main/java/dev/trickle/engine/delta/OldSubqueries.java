@@ -1,12 +1,15 @@
 package dev.trickle.engine.delta;
 
 import dev.trickle.engine.RelationInfo;
+import dev.trickle.engine.Sql;
 import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.Expressions;
 import dev.trickle.engine.model.SubqueryTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,22 +53,31 @@ final class OldSubqueries {
     /** The current rows the change left alone. */
     String kept(RelationInfo relation);
 
-    /** The old images, only those passing {@code gate} when it is not null. */
-    String imaged(RelationInfo relation, String gate);
+    /** The name of a CTE of the old images, only those meeting {@code restriction} when it is not null. */
+    String images(RelationInfo relation, String restriction);
 
-    /** Kept rows and old images (the images gated when {@code gate} is not null). */
-    String old(RelationInfo relation, String gate);
+    /** The old images in a CTE of them, only those passing {@code gate} when it is not null. */
+    String imaged(RelationInfo relation, String images, String gate);
 
-    /** The SQL of the old images' values of some columns: {@code SELECT a, b FROM ...}. */
-    String imagedValues(RelationInfo relation, List<String> columns);
+    /** Kept rows and the old images in a CTE of them (those passing {@code gate} when it is not null). */
+    String old(RelationInfo relation, String images, String gate);
   }
 
   private final LongFunction<RelationInfo> relations;
   private final Rendering rendering;
+  private final BiFunction<String, ColumnRef, String> outerValues;
 
-  OldSubqueries(LongFunction<RelationInfo> relations, Rendering rendering) {
+  /**
+   * @param outerValues for a subquery (its SQL, in parentheses) and a column of an enclosing
+   *     block it reads, SQL selecting every value the column takes in the rows the subquery is
+   *     evaluated for (null when unknown): a subquery correlated with it by equality then reads
+   *     only the old images matching one of them
+   */
+  OldSubqueries(LongFunction<RelationInfo> relations, Rendering rendering,
+      BiFunction<String, ColumnRef, String> outerValues) {
     this.relations = relations;
     this.rendering = rendering;
+    this.outerValues = outerValues;
   }
 
   /** The SQL with every single-table subquery's table rendered over its old rows. */
@@ -86,7 +98,10 @@ final class OldSubqueries {
         continue;
       }
       RelationInfo relation = relations.apply(Long.parseLong(single.group(2)));
-      String gate = gate(inner, relation).orElse(null);
+      Correlation correlation = correlation(inner, relation).orElse(null);
+      String images = rendering.images(relation, correlation == null ? null
+          : correlation.restriction(column -> outerValues.apply("(" + inner + ")", column)));
+      String gate = correlation == null ? null : correlation.gate(images);
       String before = render(inner.substring(0, single.start(1)));
       String after = render(inner.substring(single.end(1)));
       Matcher exists = EXISTS_BEFORE.matcher(plain.substring(copied, open));
@@ -94,9 +109,11 @@ final class OldSubqueries {
         int start = copied + exists.start();
         result.append(sql, copied, start)
             .append("(EXISTS (").append(before).append(rendering.kept(relation)).append(after)
-            .append(") OR EXISTS (").append(before).append(rendering.imaged(relation, gate)).append(after).append("))");
+            .append(") OR EXISTS (").append(before).append(rendering.imaged(relation, images, gate)).append(after)
+            .append("))");
       } else {
-        result.append(sql, copied, open).append('(').append(before).append(rendering.old(relation, gate)).append(after)
+        result.append(sql, copied, open).append('(').append(before).append(rendering.old(relation, images, gate))
+            .append(after)
             .append(')');
       }
       copied = close + 1;
@@ -105,11 +122,38 @@ final class OldSubqueries {
   }
 
   /**
-   * {@code (o.x, o.y) IN (SELECT a, b FROM old images)} for a subquery whose WHERE has the
-   * conjuncts {@code t.a = o.x AND t.b = o.y} (t its table, o.x qualified columns of outer
-   * blocks); empty when it has none or cannot be read.
+   * A subquery's correlation by equalities: the conjuncts {@code t.a = o.x AND t.b = o.y} of its
+   * WHERE (t its table, o.x qualified columns of enclosing blocks).
    */
-  private Optional<String> gate(String inner, RelationInfo relation) {
+  private record Correlation(List<String> innerColumns, List<ColumnRef> outerColumns) {
+    /**
+     * {@code (o.x, o.y) IN (SELECT a, b FROM images)}: the images matter only to outer rows
+     * whose values have one, so PostgreSQL hashes them once and checks before each rescan.
+     */
+    String gate(String images) {
+      return "(" + String.join(", ", outerColumns.stream().map(column -> column.qualifier() + "." + column.column())
+          .toList()) + ") IN (SELECT " + String.join(", ", innerColumns.stream().map(Sql::identifier).toList())
+          + " FROM " + images + ")";
+    }
+
+    /**
+     * {@code a IN (values of o.x) AND ...} for the outer columns whose values are known; null
+     * when none is. Only images meeting it can match an outer row the subquery is evaluated for.
+     */
+    String restriction(Function<ColumnRef, String> outerValues) {
+      List<String> conditions = new ArrayList<>();
+      for (int i = 0; i < innerColumns.size(); i++) {
+        String values = outerValues.apply(outerColumns.get(i));
+        if (values != null) {
+          conditions.add(Sql.identifier(innerColumns.get(i)) + " IN (" + values + ")");
+        }
+      }
+      return conditions.isEmpty() ? null : String.join(" AND ", conditions);
+    }
+  }
+
+  /** The subquery's correlation by equalities; empty when it has none or cannot be read. */
+  private Optional<Correlation> correlation(String inner, RelationInfo relation) {
     PlainSelect select;
     try {
       Statement statement = CCJSqlParserUtil.parse(inner);
@@ -123,7 +167,7 @@ final class OldSubqueries {
     }
     String alias = Expressions.unquote(select.getFromItem().getAlias().getName());
     List<String> innerColumns = new ArrayList<>();
-    List<String> outerColumns = new ArrayList<>();
+    List<ColumnRef> outerColumns = new ArrayList<>();
     for (Expression conjunct : Expressions.conjuncts(select.getWhere())) {
       if (!(conjunct instanceof EqualsTo equals)) {
         continue;
@@ -138,14 +182,10 @@ final class OldSubqueries {
       if (inner(own, alias, relation) && outer.qualifier() != null
           && !Expressions.unquote(outer.qualifier()).equals(alias)) {
         innerColumns.add(Expressions.unquote(own.column()));
-        outerColumns.add(outer.qualifier() + "." + outer.column());
+        outerColumns.add(outer);
       }
     }
-    if (innerColumns.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of("(" + String.join(", ", outerColumns) + ") IN ("
-        + rendering.imagedValues(relation, innerColumns) + ")");
+    return innerColumns.isEmpty() ? Optional.empty() : Optional.of(new Correlation(innerColumns, outerColumns));
   }
 
   /** Whether a column reference names a column of the subquery's own table. */

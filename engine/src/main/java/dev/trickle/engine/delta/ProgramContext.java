@@ -3,6 +3,7 @@ package dev.trickle.engine.delta;
 import dev.trickle.engine.OutputColumnInfo;
 import dev.trickle.engine.SchemaCatalog;
 import dev.trickle.engine.model.Block;
+import dev.trickle.engine.model.ColumnRef;
 import dev.trickle.engine.model.DerivedItem;
 import dev.trickle.engine.model.FromItem;
 import dev.trickle.engine.model.LateralItem;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /** Everything the rules share while compiling one stream table. Not thread-safe. */
@@ -128,7 +130,16 @@ final class ProgramContext {
    * (subqueries reading one table shaped for PostgreSQL's planner, see {@link OldSubqueries}).
    */
   String oldTables(String sql, Ctes ctes) {
-    String rendered = new OldSubqueries(sources::relation, sources.oldRendering(ctes)).render(sql);
+    return oldTables(sql, ctes, (subquery, column) -> null);
+  }
+
+  /**
+   * {@link #oldTables(String, Ctes)} for rows whose columns take only known values: for a
+   * subquery and a column of an enclosing block, {@code outerValues} gives SQL selecting them
+   * (null when unknown).
+   */
+  String oldTables(String sql, Ctes ctes, BiFunction<String, ColumnRef, String> outerValues) {
+    String rendered = new OldSubqueries(sources::relation, sources.oldRendering(ctes), outerValues).render(sql);
     return SubqueryTables.replace(rendered, oid -> sources.oldRows(sources.relation(oid), ctes));
   }
 

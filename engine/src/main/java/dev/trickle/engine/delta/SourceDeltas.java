@@ -236,20 +236,20 @@ final class SourceDeltas {
       }
 
       @Override
-      public String imaged(RelationInfo relation, String gate) {
-        return "(SELECT " + quotedColumns(relation) + " FROM " + subqueryImages(relation, ctes)
-            + (gate == null ? "" : " WHERE " + gate) + ")";
+      public String images(RelationInfo relation, String restriction) {
+        String images = subqueryImages(relation, ctes);
+        return restriction == null ? images
+            : ctes.add("__pgt_ri", "SELECT " + quotedColumns(relation) + ", __pgt_w FROM " + images + " WHERE " + restriction);
       }
 
       @Override
-      public String old(RelationInfo relation, String gate) {
-        return oldRows(relation, deltaCte(relation, ctes), subqueryImages(relation, ctes), gate);
+      public String imaged(RelationInfo relation, String images, String gate) {
+        return "(SELECT " + quotedColumns(relation) + " FROM " + images + (gate == null ? "" : " WHERE " + gate) + ")";
       }
 
       @Override
-      public String imagedValues(RelationInfo relation, List<String> columns) {
-        return "SELECT " + String.join(", ", columns.stream().map(Sql::identifier).toList()) + " FROM "
-            + subqueryImages(relation, ctes);
+      public String old(RelationInfo relation, String images, String gate) {
+        return oldRows(relation, deltaCte(relation, ctes), images, gate);
       }
     };
   }
